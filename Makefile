@@ -1,0 +1,61 @@
+# storyline: the two commands of the quick start are `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SHARED ?= ../shared
+DB     ?= demo.db
+
+.PHONY: install demo test test-fast lint score score-dates score-timex score-quotes score-clusters bench clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "storyline needs $(PYTHON) (set PYTHON=...)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install storyline with its test and Spark extras
+
+demo: $(STAMP)  ## build a store from examples/ and show what it holds
+	rm -f $(DB) $(DB)-wal $(DB)-shm
+	$(BIN)/storyline build --db $(DB) examples/corpus
+	$(BIN)/storyline stats --db $(DB)
+	@echo
+	@echo "Try next:"
+	@echo "  $(BIN)/storyline search --db $(DB) 'stabilisation force'"
+	@echo "  $(BIN)/storyline duplicates --db $(DB)"
+	@echo "  $(BIN)/storyline quotes --db $(DB) --speaker 'Ilse Marrow'"
+	@echo "  $(BIN)/storyline dossier --db $(DB) --name examples/dossier.toml"
+	@echo "  $(BIN)/storyline timeline --db $(DB) --format png -o timeline.png"
+	@echo "  $(BIN)/storyline serve --db $(DB)"
+
+test: $(STAMP)  ## every test, slow suites included (what CI runs)
+	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP)  ## the fast tests only
+	$(BIN)/python -m pytest -q -m "not slow"
+
+lint: $(STAMP)
+	$(BIN)/ruff check storyline tests benchmarks
+	$(BIN)/ruff format --check storyline tests benchmarks
+
+score: score-dates score-timex score-quotes score-clusters  ## every scorer in ../shared/eval on the splits we have
+
+score-dates: $(STAMP)
+	$(BIN)/python $(SHARED)/eval/score_dates.py datelines --dir $(SHARED)/corpora/datelines/silver --cmd "$(BIN)/storyline extract --format jsonl --no-analysis"
+
+score-timex: $(STAMP)
+	$(BIN)/python $(SHARED)/eval/score_dates.py timex --dir $(SHARED)/corpora/timebank/tbaq --cmd "$(BIN)/storyline extract --format jsonl"
+
+score-quotes: $(STAMP)
+	$(BIN)/python $(SHARED)/eval/score_quotes.py --split dev --cmd "$(BIN)/storyline extract --format jsonl"
+
+score-clusters: $(STAMP)
+	$(BIN)/python $(SHARED)/eval/score_clusters.py --csv $(SHARED)/corpora/headlines/uci-dev.csv --cmd "$(BIN)/storyline"
+
+bench: $(STAMP)  ## every benchmark; writes docs/benchmarks.md
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache .mypy_cache $(DB) $(DB)-wal $(DB)-shm

@@ -1,0 +1,150 @@
+"""The per-article stages in order: read -> clean -> date, then parse -> entities, quotes, timex, claims.
+
+Pure functions over one ``Article``; the embedded pipeline and the Spark path both call them.
+A stage that fails records ``stage.failed`` on the article and the next stage still runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from .errors import StorylineError
+from .model import Article, ArticleError, RawDocument, Span
+from .settings import Settings
+
+
+def _guard(stage: str, article: Article, fn: Callable[[], Any]) -> Any:
+    """Run one stage; an unexpected error becomes a typed record on the article, never a crash."""
+    try:
+        return fn()
+    except StorylineError as exc:
+        article.errors.append(exc.as_record(stage))
+    except Exception as exc:  # noqa: BLE001 - one broken article never stops a batch
+        article.errors.append(ArticleError("stage.failed", f"{type(exc).__name__}: {exc}"[:300], stage))
+    return None
+
+
+def prepare(raw: RawDocument, *, settings: Settings) -> Article | None:
+    """Read, clean and date one document; None when the input gave no article (its errors say why)."""
+    from .clean import clean_article
+    from .dates import date_article
+    from .read import to_article
+
+    if raw.text is None and raw.html is None:
+        return None
+    article = to_article(raw, settings=settings)
+    if article is None or (not article.text and not article.title):
+        return None
+    _guard("clean", article, lambda: clean_article(article, settings=settings))
+    _guard("dates", article, lambda: date_article(article, settings=settings))
+    return article
+
+
+@functools.cache
+def _dossier(name: str) -> Any:
+    from .dossier import load_dossier
+
+    return load_dossier(name) if name else None
+
+
+def analysis_text(article: Article, *, settings: Settings, only: Sequence[Span] | None = None) -> str:
+    """The text the parser sees: the article's text, cut at the analysis limit, and blanked outside
+    ``only`` when given (a copy's own paragraphs), so that every offset stays an offset into the text."""
+    text = article.text[: settings.max_analysis_chars]
+    if only is None:
+        return text
+    chars = [" "] * len(text)
+    for span in only:
+        chars[span.start : span.end] = text[span.start : span.end]
+    return "".join(chars)
+
+
+def analyse(article: Article, doc: Any, *, settings: Settings, only: Sequence[Span] | None = None) -> Article:
+    """Entities, quotes, time expressions and claims of one parsed article."""
+    from .actors import canonical_entities
+    from .claims import find_claims
+    from .quotes import find_quotes
+    from .timex import find_timexes
+
+    if len(article.text) > settings.max_analysis_chars:
+        article.errors.append(ArticleError(
+            "text.too_long", f"analysed the first {settings.max_analysis_chars} of {len(article.text)} characters",
+            "analyse"))
+    dossier = _guard("dossier", article, lambda: _dossier(settings.dossier))
+    reference = article.published.value if article.published else None
+    spans = list(only) if only is not None else (article.body or None)
+    article.entities = _guard("entities", article, lambda: canonical_entities(article, doc, dossier)) or []
+    article.quotes = _guard("quotes", article, lambda: find_quotes(article, doc)) or []
+    article.timex = _guard("timex", article, lambda: find_timexes(
+        article.text[: settings.max_analysis_chars], reference=reference, spans=spans)) or []
+    if dossier is not None:
+        article.claims = _guard("claims", article, lambda: find_claims(
+            article, doc, dossier, quotes=article.quotes)) or []
+    return article
+
+
+def _analyse_batch(batch: list[tuple[Article, list[Span] | None]], settings: Settings) -> list[Article]:
+    from .nlp import get_nlp
+
+    nlp = get_nlp()
+    texts = [analysis_text(a, settings=settings, only=only) for a, only in batch]
+    out = []
+    for (article, only), doc in zip(batch, nlp.pipe(texts, batch_size=settings.nlp_batch_size), strict=True):
+        out.append(analyse(article, doc, settings=settings, only=only))
+    return out
+
+
+def _warm(settings: Settings) -> None:
+    from .nlp import get_nlp
+
+    get_nlp()
+    if settings.dossier:
+        _dossier(settings.dossier)
+
+
+class Analyser:
+    """Parses and analyses batches of articles, in this process or in a pool of worker processes."""
+
+    def __init__(self, *, settings: Settings, processes: int | None = None) -> None:
+        self.settings = settings
+        wanted = settings.nlp_processes if processes is None else processes
+        self.processes = max(1, min(wanted, os.cpu_count() or 1))
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            import multiprocessing
+
+            # forkserver: workers start clean (no inherited SQLite handles or threads).
+            ctx = multiprocessing.get_context("forkserver")
+            self._pool = ProcessPoolExecutor(self.processes, mp_context=ctx, initializer=_warm,
+                                             initargs=(self.settings,))
+        return self._pool
+
+    def run(self, items: Iterable[tuple[Article, list[Span] | None]], *, chunk: int = 16) -> Iterator[Article]:
+        """Analysed articles in input order; ``only`` limits the analysis to a copy's own paragraphs."""
+        items = list(items)
+        if not items:
+            return
+        if self.processes == 1 or len(items) < 2 * chunk:
+            yield from _analyse_batch(items, self.settings)
+            return
+        chunks = [items[i : i + chunk] for i in range(0, len(items), chunk)]
+        pool = self._executor()
+        for result in pool.map(_analyse_batch, chunks, [self.settings] * len(chunks)):
+            yield from result
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def __enter__(self) -> Analyser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

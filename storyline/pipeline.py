@@ -1,0 +1,201 @@
+"""Runs the stages over inputs: `extract` (per-article, no store) and `build` (into the store, incrementally).
+
+A bad input becomes an error record and the run goes on; a build killed half-way and started again
+picks up the articles it had not finished, and stores nothing twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .analyse import Analyser, prepare
+from .model import Article, ArticleError, RawDocument, Span, to_dict
+from .settings import Settings
+from .store import STATE_ANALYSED, STATE_DEDUPED, STATE_READ, Store
+
+Progress = Callable[[int], None]
+
+
+@dataclass(slots=True)
+class Extracted:
+    """One line of `storyline extract`: an analysed article, or the errors of an input that gave none."""
+
+    raw: RawDocument
+    article: Article | None
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _documents(paths: Sequence[str], settings: Settings) -> Iterator[RawDocument]:
+    from .read import read_inputs
+
+    yield from read_inputs(paths, settings=settings)
+
+
+def extract(paths: Sequence[str], *, settings: Settings, analyse: bool = True, processes: int | None = None,
+            progress: Progress | None = None) -> Iterator[Extracted]:
+    """Every input read, cleaned, dated and (unless ``analyse`` is False) analysed, in input order."""
+    with Analyser(settings=settings, processes=processes) as analyser:
+        for batch in _batches(_documents(paths, settings), 128):
+            pairs = [(raw, prepare(raw, settings=settings)) for raw in batch]
+            todo = [(a, None) for _, a in pairs if a is not None and a.text.strip()]
+            done = iter(analyser.run(todo) if analyse else [a for a, _ in todo])
+            for raw, article in pairs:
+                if article is not None and article.text.strip():
+                    article = next(done)
+                yield Extracted(raw, article)
+            if progress:
+                progress(len(batch))
+
+
+def extract_record(item: Extracted) -> dict[str, Any]:
+    """The JSON object `storyline extract` prints for one input (the contract in ARCHITECTURE.md)."""
+    raw, a = item.raw, item.article
+    if a is None:
+        return {"id": str(raw.meta.get("id") or raw.origin), "source": raw.source, "title": raw.meta.get("title"),
+                "published": None, "outlet": raw.meta.get("outlet"), "byline": None, "wire": None,
+                "dateline": None, "entities": [], "quotes": [], "timex": [], "claims": [],
+                "errors": [to_dict(e) for e in raw.errors] or
+                [{"code": "read.empty", "message": "the input holds no text", "stage": "read"}]}
+    record: dict[str, Any] = {
+        "id": a.id, "source": a.source, "title": a.title,
+        "published": a.published.value if a.published else None,
+        "published_evidence": to_dict(a.published) if a.published else None,
+        "outlet": a.outlet, "byline": a.byline, "wire": a.wire, "dateline": a.dateline,
+        "provenance": a.provenance, "url": a.url,
+        "body": to_dict(a.body), "boilerplate": to_dict(a.boilerplate),
+        "entities": to_dict(a.entities), "quotes": to_dict(a.quotes), "timex": to_dict(a.timex),
+        "claims": to_dict(a.claims), "errors": to_dict(a.errors),
+    }
+    if raw.html is not None:
+        record["text"] = a.text  # offsets of HTML inputs point into the extracted text
+    return record
+
+
+@dataclass(slots=True)
+class BuildReport:
+    """What one build did, for the summary line and the exit code."""
+
+    inputs: int = 0
+    stored: int = 0
+    unchanged: int = 0
+    errors: int = 0
+    copies: int = 0
+    analysed: int = 0
+    events: int = 0
+    error_codes: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        codes = ", ".join(f"{c} {n}" for c, n in sorted(self.error_codes.items()))
+        return (f"{self.stored} stored, {self.unchanged} already stored, {self.errors} errors"
+                + (f" ({codes})" if codes else "")
+                + f"; {self.copies} copies, {self.analysed} analysed, {self.events} events")
+
+
+def _record(store: Store, report: BuildReport, raw: RawDocument, errors: Sequence[ArticleError]) -> None:
+    for err in errors:
+        store.record_error(source=raw.source, origin=raw.origin, error=err)
+        report.error_codes[err.code] = report.error_codes.get(err.code, 0) + 1
+    report.errors += 1
+
+
+def ingest(store: Store, paths: Sequence[str], *, settings: Settings, report: BuildReport,
+           progress: Progress | None = None, batch_size: int = 256) -> None:
+    """Read, clean, date and store every input; bad inputs become error records."""
+    for batch in _batches(_documents(paths, settings), batch_size):
+        prepared = [(raw, prepare(raw, settings=settings)) for raw in batch]
+        with store.transaction():
+            for raw, article in prepared:
+                report.inputs += 1
+                if article is None:
+                    _record(store, report, raw, raw.errors or [ArticleError("read.empty", "no text", "read")])
+                    continue
+                _, inserted = store.put_article(article)
+                if inserted:
+                    report.stored += 1
+                else:
+                    report.unchanged += 1
+        if progress:
+            progress(len(batch))
+
+
+def deduplicate(store: Store, *, settings: Settings, report: BuildReport) -> dict[str, list[Span] | None]:
+    """Check newly stored articles against the copy index; returns, for each copy with paragraphs
+    of its own, the spans still to analyse."""
+    from .dedup import CopyIndex
+
+    index = CopyIndex(store.conn, settings=settings)
+    own: dict[str, list[Span] | None] = {}
+    for batch in _batches(store.articles(state=STATE_READ), 512):
+        with store.transaction():
+            for match in index.add(batch):
+                if match.canonical_id is not None and match.canonical_id != match.article_id:
+                    report.copies += 1
+                    own[match.article_id] = list(match.added) if match.added else None
+            for group in index.regrouped():
+                for member in group.members:
+                    store.set_duplicate_of(member, None if member == group.canonical else group.canonical)
+            store.set_state([a.id for a in batch], STATE_DEDUPED)
+    return own
+
+
+def analyse_stored(store: Store, *, settings: Settings, report: BuildReport, own: dict[str, list[Span] | None],
+                   progress: Progress | None = None) -> None:
+    """Analyse canonical articles in full and copies only in the paragraphs they add of their own."""
+    with Analyser(settings=settings) as analyser:
+        for batch in _batches(store.articles(state=STATE_DEDUPED), 256):
+            copies = {r["id"]: r["duplicate_of"] for r in store.conn.execute(
+                "SELECT id, duplicate_of FROM articles WHERE state = ? AND duplicate_of IS NOT NULL",
+                (STATE_DEDUPED,))}
+            todo: list[tuple[Article, list[Span] | None]] = []
+            skipped: list[str] = []
+            for article in batch:
+                if not article.text.strip():
+                    skipped.append(article.id)
+                elif article.id in copies:
+                    if own.get(article.id):
+                        todo.append((article, own[article.id]))
+                    else:
+                        skipped.append(article.id)
+                else:
+                    todo.append((article, None))
+            results = list(analyser.run(todo))
+            with store.transaction():
+                for article in results:
+                    store.put_analysis(article)
+                store.set_state(skipped, STATE_ANALYSED)
+            report.analysed += len(results)
+            if progress:
+                progress(len(batch))
+
+
+def cluster_events(store: Store, *, settings: Settings, report: BuildReport) -> None:
+    """Assign new articles to events (copies follow their canonical) and link events into stories."""
+    from .corpus import assign_events
+
+    report.events = assign_events(store, settings=settings)
+
+
+def build(store: Store, paths: Sequence[str], *, settings: Settings,
+          progress: Callable[[str, int | None], Progress] | None = None) -> BuildReport:
+    """Ingest inputs and run every stage, corpus stages included, resuming unfinished work."""
+    report = BuildReport()
+    ingest(store, paths, settings=settings, report=report,
+           progress=progress("read", None) if progress else None)
+    own = deduplicate(store, settings=settings, report=report)
+    pending = store.conn.execute("SELECT count(*) FROM articles WHERE state = ?", (STATE_DEDUPED,)).fetchone()[0]
+    analyse_stored(store, settings=settings, report=report, own=own,
+                   progress=progress("analyse", pending) if progress else None)
+    cluster_events(store, settings=settings, report=report)
+    return report
