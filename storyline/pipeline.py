@@ -6,6 +6,7 @@ picks up the articles it had not finished, and stores nothing twice.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -130,34 +131,46 @@ def ingest(store: Store, paths: Sequence[str], *, settings: Settings, report: Bu
             progress(len(batch))
 
 
-def deduplicate(store: Store, *, settings: Settings, report: BuildReport) -> dict[str, list[Span] | None]:
-    """Check newly stored articles against the copy index; returns, for each copy with paragraphs
-    of its own, the spans still to analyse."""
+def deduplicate(store: Store, *, settings: Settings, report: BuildReport) -> None:
+    """Check newly stored articles against the copy index and point copies at their canonical."""
     from .dedup import CopyIndex
 
     index = CopyIndex(store.conn, settings=settings)
-    own: dict[str, list[Span] | None] = {}
     for batch in _batches(store.articles(state=STATE_READ), 512):
         with store.transaction():
-            for match in index.add(batch):
-                if match.canonical_id is not None and match.canonical_id != match.article_id:
-                    report.copies += 1
-                    own[match.article_id] = list(match.added) if match.added else None
+            report.copies += sum(1 for match in index.add(batch) if match.is_copy)
             for group in index.regrouped():
                 for member in group.members:
-                    store.set_duplicate_of(member, None if member == group.canonical else group.canonical)
+                    canonical = None if member == group.canonical else group.canonical
+                    row = store.conn.execute("SELECT duplicate_of, state FROM articles WHERE id = ?",
+                                             (member,)).fetchone()
+                    if row is None or row["duplicate_of"] == canonical:
+                        continue
+                    store.set_duplicate_of(member, canonical)
+                    if canonical is None and row["state"] == STATE_ANALYSED:
+                        # A copy analysed only in its own paragraphs became canonical: analyse it in full.
+                        store.set_state([member], STATE_DEDUPED)
             store.set_state([a.id for a in batch], STATE_DEDUPED)
-    return own
 
 
-def analyse_stored(store: Store, *, settings: Settings, report: BuildReport, own: dict[str, list[Span] | None],
+def _own_paragraphs(store: Store, ids: list[str]) -> dict[str, list[Span]]:
+    """The paragraphs each copy adds of its own, as the copy index recorded them."""
+    from .dedup_store import SqliteCopyStorage
+
+    return {k: list(link.added) for k, link in SqliteCopyStorage(store.conn).links(ids).items()}
+
+
+def analyse_stored(store: Store, *, settings: Settings, report: BuildReport,
                    progress: Progress | None = None) -> None:
     """Analyse canonical articles in full and copies only in the paragraphs they add of their own."""
     with Analyser(settings=settings) as analyser:
-        for batch in _batches(store.articles(state=STATE_DEDUPED), 256):
-            copies = {r["id"]: r["duplicate_of"] for r in store.conn.execute(
-                "SELECT id, duplicate_of FROM articles WHERE state = ? AND duplicate_of IS NOT NULL",
-                (STATE_DEDUPED,))}
+        while True:
+            batch = list(itertools.islice(store.articles(state=STATE_DEDUPED), 256))
+            if not batch:
+                break
+            copies = {r["id"] for r in store.conn.execute(
+                "SELECT id FROM articles WHERE state = ? AND duplicate_of IS NOT NULL", (STATE_DEDUPED,))}
+            own = _own_paragraphs(store, [a.id for a in batch if a.id in copies])
             todo: list[tuple[Article, list[Span] | None]] = []
             skipped: list[str] = []
             for article in batch:
@@ -193,9 +206,9 @@ def build(store: Store, paths: Sequence[str], *, settings: Settings,
     report = BuildReport()
     ingest(store, paths, settings=settings, report=report,
            progress=progress("read", None) if progress else None)
-    own = deduplicate(store, settings=settings, report=report)
+    deduplicate(store, settings=settings, report=report)
     pending = store.conn.execute("SELECT count(*) FROM articles WHERE state = ?", (STATE_DEDUPED,)).fetchone()[0]
-    analyse_stored(store, settings=settings, report=report, own=own,
+    analyse_stored(store, settings=settings, report=report,
                    progress=progress("analyse", pending) if progress else None)
     cluster_events(store, settings=settings, report=report)
     return report

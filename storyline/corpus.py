@@ -1,0 +1,141 @@
+"""Corpus stages over the store: events for newly analysed articles, then stories over all events.
+
+Reads canonical articles without an event (a syndication group enters once), their entities and
+group sizes; writes `articles.event`/`articles.story`, the `events` and `stories` tables and the
+clusterer's state, all in one transaction so a killed build leaves either all or none of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from typing import Any
+
+from .events import EventClusterer, EventInput
+from .model import Event, Story
+from .settings import Settings
+from .store import STATE_ANALYSED, Store
+from .stories import link_stories
+
+STATE_KEY = "events"
+# The opening of the body the clusterer reads; it reads no further (events.py says why).
+BODY_CHARS = 1200
+
+
+def _pending(store: Store) -> list[dict[str, Any]]:
+    rows = store.conn.execute(
+        """SELECT a.id, a.title, a.published, a.outlet, a.ingested_at, substr(a.text, 1, ?) AS opening,
+                  (SELECT count(*) FROM articles c WHERE c.duplicate_of = a.id) AS copies
+           FROM articles a
+           WHERE a.event IS NULL AND a.duplicate_of IS NULL AND a.state = ?
+           ORDER BY coalesce(a.published, date(a.ingested_at, 'unixepoch')), a.n""",
+        (BODY_CHARS, STATE_ANALYSED)).fetchall()
+    return [dict(r) for r in rows]
+
+
+def _entities(store: Store, ids: list[str]) -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for r in store.conn.execute(
+                f"SELECT article_id, canonical FROM entities WHERE article_id IN ({marks}) "  # noqa: S608
+                "AND canonical IS NOT NULL ORDER BY article_id, start", chunk):
+            names = found.setdefault(r[0], [])
+            if r[1] not in names:
+                names.append(r[1])
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def _event_rows(store: Store, event_ids: set[str]) -> list[Event]:
+    """Events rebuilt from their member articles: earliest date, the title of the best-carried report."""
+    events = []
+    for eid in sorted(event_ids):
+        members = store.conn.execute(
+            """SELECT a.id, a.title, a.published,
+                      (SELECT count(*) FROM articles c WHERE c.duplicate_of = a.id) AS copies
+               FROM articles a WHERE a.event = ? ORDER BY a.published, a.n""", (eid,)).fetchall()
+        if not members:
+            store.conn.execute("DELETE FROM events WHERE id = ?", (eid,))
+            continue
+        dates = [m["published"] for m in members if m["published"]]
+        lead = max(members, key=lambda m: (m["copies"], bool(m["title"]), -members.index(m)))
+        actors = Counter(r[0] for r in store.conn.execute(
+            """SELECT e.canonical FROM entities e JOIN articles a ON a.id = e.article_id
+               WHERE a.event = ? AND e.canonical IS NOT NULL AND e.label IN ('PERSON', 'ORG', 'GPE', 'NORP')""",
+            (eid,)))
+        events.append(Event(id=eid, articles=[m["id"] for m in members], date=min(dates) if dates else None,
+                            title=lead["title"] or lead["id"], actors=[a for a, _ in actors.most_common(8)]))
+    return events
+
+
+def _save_events(store: Store, events: list[Event]) -> None:
+    for e in events:
+        store.conn.execute(
+            "INSERT INTO events (id, date, title, story, data) VALUES (?, ?, ?, NULL, ?) "
+            "ON CONFLICT(id) DO UPDATE SET date = excluded.date, title = excluded.title, data = excluded.data",
+            (e.id, e.date, e.title, json.dumps({"articles": e.articles, "actors": e.actors})))
+
+
+def all_events(store: Store) -> list[Event]:
+    out = []
+    for r in store.conn.execute("SELECT id, date, title, story, data FROM events ORDER BY date, id"):
+        data = json.loads(r["data"])
+        out.append(Event(id=r["id"], articles=data.get("articles", []), date=r["date"], title=r["title"],
+                         actors=data.get("actors", []), story=r["story"]))
+    return out
+
+
+def all_stories(store: Store) -> list[Story]:
+    out = []
+    for r in store.conn.execute("SELECT id, title, first, last, data FROM stories ORDER BY last DESC, id"):
+        data = json.loads(r["data"])
+        out.append(Story(id=r["id"], title=r["title"], events=data.get("events", []),
+                         actors=data.get("actors", []), first=r["first"], last=r["last"]))
+    return out
+
+
+def _link_stories(store: Store, settings: Settings) -> None:
+    """Stories over every event, replacing the previous linking (events are few next to articles)."""
+    stories: list[Story] = link_stories(all_events(store), settings)
+    store.conn.execute("DELETE FROM stories")
+    store.conn.execute("UPDATE events SET story = NULL")
+    for s in stories:
+        store.conn.execute("INSERT INTO stories (id, title, first, last, data) VALUES (?, ?, ?, ?, ?)",
+                           (s.id, s.title, s.first, s.last, json.dumps({"events": s.events, "actors": s.actors})))
+        store.conn.executemany("UPDATE events SET story = ? WHERE id = ?", [(s.id, e) for e in s.events])
+    store.conn.execute("UPDATE articles SET story = (SELECT e.story FROM events e WHERE e.id = articles.event)")
+
+
+def assign_events(store: Store, *, settings: Settings) -> int:
+    """Cluster the articles analysed since the last build into events; returns the events touched."""
+    pending = _pending(store)
+    with store.transaction():
+        # Copies follow their canonical, whenever either arrived.
+        store.conn.execute(
+            """UPDATE articles SET event = (SELECT c.event FROM articles c WHERE c.id = articles.duplicate_of)
+               WHERE duplicate_of IS NOT NULL AND event IS NOT
+                     (SELECT c.event FROM articles c WHERE c.id = articles.duplicate_of)""")
+        touched: set[str] = set()
+        if pending:
+            clusterer = EventClusterer(settings, state=store.corpus_state(STATE_KEY))
+            entities = _entities(store, [p["id"] for p in pending])
+            items = [EventInput(
+                id=p["id"], title=p["title"] or "",
+                published=p["published"] or dt.datetime.fromtimestamp(p["ingested_at"], dt.UTC).date().isoformat(),
+                text=p["opening"] or "", entities=entities.get(p["id"], ()), outlet=p["outlet"],
+                copies=1 + p["copies"]) for p in pending]
+            ids = clusterer.add(items)
+            for item, eid in zip(items, ids, strict=True):
+                store.conn.execute("UPDATE articles SET event = ? WHERE id = ? OR duplicate_of = ?",
+                                   (eid, item.id, item.id))
+                touched.add(eid)
+            for old, new in clusterer.renamed().items():
+                if store.conn.execute("UPDATE articles SET event = ? WHERE event = ?", (new, old)).rowcount:
+                    touched.update((old, new))
+            store.set_corpus_state(STATE_KEY, clusterer.state())
+        if touched:
+            _save_events(store, _event_rows(store, touched))
+            _link_stories(store, settings)
+    return len(touched)
