@@ -6,6 +6,7 @@ A stage that fails records ``stage.failed`` on the article and the next stage st
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -63,8 +64,12 @@ def analysis_text(article: Article, *, settings: Settings, only: Sequence[Span] 
     return "".join(chars)
 
 
+def _inside(span: Span, only: Sequence[Span]) -> bool:
+    return any(o.start <= span.start and span.end <= o.end for o in only)
+
+
 def analyse(article: Article, doc: Any, *, settings: Settings, only: Sequence[Span] | None = None) -> Article:
-    """Entities, quotes, time expressions and claims of one parsed article."""
+    """Entities, quotes, time expressions and claims of one parsed article (of ``only``, when given)."""
     from .actors import canonical_entities
     from .claims import find_claims
     from .quotes import find_quotes
@@ -74,16 +79,25 @@ def analyse(article: Article, doc: Any, *, settings: Settings, only: Sequence[Sp
         article.errors.append(ArticleError(
             "text.too_long", f"analysed the first {settings.max_analysis_chars} of {len(article.text)} characters",
             "analyse"))
+    # A copy is analysed in the paragraphs it adds: the stages see its text blanked elsewhere (the
+    # same length, so offsets hold), and only what lies inside those paragraphs is kept.
+    view = article if only is None else dataclasses.replace(article, text=doc.text, body=list(only))
     dossier = _guard("dossier", article, lambda: _dossier(settings.dossier))
     reference = article.published.value if article.published else None
-    spans = list(only) if only is not None else (article.body or None)
-    article.entities = _guard("entities", article, lambda: canonical_entities(article, doc, dossier)) or []
-    article.quotes = _guard("quotes", article, lambda: find_quotes(article, doc)) or []
-    article.timex = _guard("timex", article, lambda: find_timexes(
-        article.text[: settings.max_analysis_chars], reference=reference, spans=spans)) or []
+    spans = view.body or None
+    entities = _guard("entities", article, lambda: canonical_entities(view, doc, dossier)) or []
+    quotes = _guard("quotes", article, lambda: find_quotes(view, doc)) or []
+    timexes = _guard("timex", article, lambda: find_timexes(
+        view.text[: settings.max_analysis_chars], reference=reference, spans=spans)) or []
+    claims = []
     if dossier is not None:
-        article.claims = _guard("claims", article, lambda: find_claims(
-            article, doc, dossier, quotes=article.quotes)) or []
+        claims = _guard("claims", article, lambda: find_claims(view, doc, dossier, quotes=quotes)) or []
+    if only is not None:
+        entities = [e for e in entities if _inside(Span(e.start, e.end), only)]
+        quotes = [q for q in quotes if _inside(q.content, only)]
+        timexes = [t for t in timexes if _inside(Span(t.start, t.end), only)]
+        claims = [c for c in claims if _inside(c.evidence, only)]
+    article.entities, article.quotes, article.timex, article.claims = entities, quotes, timexes, claims
     return article
 
 

@@ -89,4 +89,5 @@ CODES = {
     "dossier.duplicate_id": "two dossier entries share an id",
     "dossier.unknown_ref": "a dossier entry refers to an id defined nowhere",
     "claims.failed": "claims could not be found in an article; stored without claims",
+    "store.dedup_settings": "the copy index in the database was built with other dedup settings (rebuild it)",
 }

@@ -62,9 +62,11 @@ def extract(paths: Sequence[str], *, settings: Settings, analyse: bool = True, p
 
 def extract_record(item: Extracted) -> dict[str, Any]:
     """The JSON object `storyline extract` prints for one input (the contract in ARCHITECTURE.md)."""
+    from .read import article_id
+
     raw, a = item.raw, item.article
     if a is None:
-        return {"id": str(raw.meta.get("id") or raw.origin), "source": raw.source, "title": raw.meta.get("title"),
+        return {"id": article_id(raw), "source": raw.source, "title": raw.meta.get("title"),
                 "published": None, "outlet": raw.meta.get("outlet"), "byline": None, "wire": None,
                 "dateline": None, "entities": [], "quotes": [], "timex": [], "claims": [],
                 "errors": [to_dict(e) for e in raw.errors] or
