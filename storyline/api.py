@@ -20,13 +20,27 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import queries
 from .errors import StorylineError, UsageError
 
 API_VERSION = "1"
+DEFAULT_DOSSIER = "ukraine-security-guarantees"
+
+
+def _date(value: str | None) -> str | None:
+    """A YYYY-MM-DD query parameter, or a 400 in the one error shape."""
+    import datetime as dt
+
+    if value is None or value == "":
+        return None
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ApiError(400, "usage.bad_date", f"not a date (YYYY-MM-DD): {value!r}") from exc
+    return value
 
 
 class ApiError(Exception):
@@ -178,6 +192,48 @@ def _add_api_routes(app: FastAPI) -> None:  # noqa: C901 - one route table
     def stories(conn: Conn, limit: Limit = 100) -> dict[str, Any]:
         """Stories by recent activity."""
         return {"items": queries.list_stories(conn, limit=limit)}
+
+    @app.get("/api/positions", tags=["dossier"])
+    def positions(conn: Conn, actor: str | None = None, topic: str | None = None,
+                  as_of: str | None = None) -> dict[str, Any]:
+        """Each actor's stances over time per topic, with the points where they change."""
+        from .model import to_dict
+        from .views import positions as find_positions
+
+        return {"items": to_dict(find_positions(conn, actor=actor, topic=topic, as_of=_date(as_of)))}
+
+    @app.get("/api/dossier", tags=["dossier"])
+    def dossier(conn: Conn, name: str = DEFAULT_DOSSIER, as_of: str | None = None) -> dict[str, Any]:
+        """The layered picture of a dossier as of a date: latest positions with evidence and outlets."""
+        from .views import picture
+
+        return picture(conn, name, as_of=_date(as_of))
+
+    @app.get("/api/timeline", tags=["events"])
+    def timeline(conn: Conn, story: str | None = None, actor: str | None = None,
+                 dossier: str | None = None) -> dict[str, Any]:
+        """Dated entries for a story, an actor or a dossier, with position changes on the same axis."""
+        from .model import to_dict
+        from .views import timeline_entries
+
+        return {"items": to_dict(timeline_entries(conn, story=story, actor=actor, dossier=dossier))}
+
+    @app.get("/api/timeline.svg", tags=["events"])
+    def timeline_svg(conn: Conn, story: str | None = None, actor: str | None = None,
+                     dossier: str | None = None) -> Response:
+        """The timeline chart as SVG (matplotlib)."""
+        import tempfile
+
+        from .timeline import render_timeline
+        from .views import timeline_entries
+
+        entries = timeline_entries(conn, story=story, actor=actor, dossier=dossier)
+        if not entries:
+            raise ApiError(404, "http.not_found", "no dated entries")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "t.svg"
+            render_timeline(entries, "svg", path)
+            return Response(path.read_bytes(), media_type="image/svg+xml")
 
     @app.get("/api/search", tags=["search"])
     def search(conn: Conn, q: str, outlet: str | None = None, actor: str | None = None, since: str | None = None,

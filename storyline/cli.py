@@ -304,5 +304,116 @@ def watch(db: str, sources: tuple[str, ...], interval: float, once: bool, allow_
         click.echo(summary, err=True)
 
 
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, help=DB_HELP)
+@click.option("--min-size", type=click.IntRange(1, 100000), default=2, show_default=True,
+              help="Only groups of at least this many reports.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@guarded
+def duplicates(db: str, min_size: int, fmt: str) -> None:
+    """Syndication groups: each story counted once, with every outlet that carried it.
+
+    For each group: the canonical report (wire origin first, then the earliest, then the fullest) and
+    each copy with its similarity and how it differs (exact, retitled, trimmed, extended).
+    """
+    from .dedup import CopyIndex
+
+    store = _open_store(db)
+    titles = {r["id"]: r["title"] for r in store.conn.execute("SELECT id, title FROM articles")}
+    for group in CopyIndex(store.conn).groups(min_size=min_size):
+        if fmt == "json":
+            click.echo(json.dumps({"canonical": group.canonical_id, "size": group.size, "outlets": group.outlets,
+                                   "members": [vars_of(m) for m in group.members]}, ensure_ascii=False))
+            continue
+        head = group.members[0]
+        click.echo(f"{group.size} reports, {len(group.outlets)} outlets: {titles.get(head.article_id) or head.article_id}")
+        for m in group.members:
+            how = "canonical" if m.article_id == group.canonical_id else (
+                f"jaccard {m.jaccard:.2f} containment {m.containment:.2f} {','.join(m.diff)}")
+            click.echo(f"    {m.published or '?':10}  {m.outlet or '?':22.22}  {m.article_id}  {how}")
+
+
+def vars_of(obj: Any) -> dict[str, Any]:
+    from .model import to_dict
+
+    return to_dict(obj)  # type: ignore[no-any-return]
+
+
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, help=DB_HELP)
+@click.option("--name", default=DEFAULT.dossier, show_default=True,
+              help="A shipped dossier's name or the path of a dossier TOML file.")
+@click.option("--as-of", "as_of", default=None, help="The picture as it stood on this date (YYYY-MM-DD).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@guarded
+def dossier(db: str, name: str, as_of: str | None, fmt: str) -> None:
+    """The layered picture of a dossier: actor by actor, the latest position, its date, its evidence
+    and the outlets that carried it."""
+    from .positions import render_picture_text
+    from .views import picture
+
+    _check_date(as_of)
+    result = picture(_open_store(db).conn, name, as_of=as_of)
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_picture_text(result), nl=False)
+
+
+def _check_date(value: str | None) -> None:
+    import datetime as dt
+
+    if value is None:
+        return
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise UsageError(f"not a date (YYYY-MM-DD): {value!r}", code="usage.bad_date") from exc
+
+
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, help=DB_HELP)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@guarded
+def stories(db: str, fmt: str) -> None:
+    """Stories (linked events) by recent activity, with their ids for `timeline --story`."""
+    from . import queries
+
+    for s in queries.list_stories(_open_store(db).conn, limit=100000):
+        if fmt == "json":
+            click.echo(json.dumps(s, ensure_ascii=False))
+        else:
+            click.echo(f"{s['id']}  {s['first'] or '?'} .. {s['last'] or '?'}  {s['events']} events  "
+                       f"{s['articles']} reports  {s['title']}")
+
+
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, help=DB_HELP)
+@click.option("--story", default=None, help="A story id (see `storyline stories`).")
+@click.option("--actor", default=None, help="An actor's name, e.g. \"United States\".")
+@click.option("--dossier", "dossier_name", default=None, help="A dossier: its events and position changes.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "png", "svg"]), default="text",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="File for the chart (png, svg); default: timeline.png or timeline.svg.")
+@guarded
+def timeline(db: str, story: str | None, actor: str | None, dossier_name: str | None, fmt: str,
+             output: str | None) -> None:
+    """Dated entries (what happened, in a sentence from the sources, with actors and outlets) and the
+    position changes on the same axis, as text, JSON or a chart."""
+    from .timeline import render_timeline
+    from .views import timeline_entries
+
+    entries = timeline_entries(_open_store(db).conn, story=story, actor=actor, dossier=dossier_name)
+    if not entries:
+        raise UsageError("nothing to show: no dated events or position changes match", code="usage.empty")
+    if fmt in ("png", "svg"):
+        path = output or f"timeline.{fmt}"
+        render_timeline(entries, fmt, path)
+        click.echo(f"{len(entries)} entries drawn to {path}", err=True)
+    else:
+        click.echo(render_timeline(entries, fmt), nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

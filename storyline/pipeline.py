@@ -7,6 +7,7 @@ picks up the articles it had not finished, and stores nothing twice.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -133,15 +134,24 @@ def ingest(store: Store, paths: Sequence[str], *, settings: Settings, report: Bu
             progress(len(batch))
 
 
+_WORD = re.compile(r"\w+")
+# Fewer words than this and a body is too short for shingles to tell copies from look-alikes.
+MIN_COPY_WORDS = 25
+
+
 def deduplicate(store: Store, *, settings: Settings, report: BuildReport) -> None:
     """Check newly stored articles against the copy index and point copies at their canonical."""
     from .dedup import CopyIndex
 
     index = CopyIndex(store.conn, settings=settings)
     for batch in _batches(store.articles(state=STATE_READ), 512):
+        # Reports with (almost) no body, such as headline-only feed items, cannot be told apart
+        # from each other by their text: they never enter the copy index.
+        comparable = [a for a in batch if len(_WORD.findall(a.body_text() or a.text)) >= MIN_COPY_WORDS]
         with store.transaction():
-            report.copies += sum(1 for match in index.add(batch) if match.is_copy)
+            report.copies += sum(1 for match in index.add(comparable) if match.is_copy)
             for group in index.regrouped():
+                _inherit_wire(store, group.members)
                 for member in group.members:
                     canonical = None if member == group.canonical else group.canonical
                     row = store.conn.execute("SELECT duplicate_of, state FROM articles WHERE id = ?",
@@ -153,6 +163,19 @@ def deduplicate(store: Store, *, settings: Settings, report: BuildReport) -> Non
                         # A copy analysed only in its own paragraphs became canonical: analyse it in full.
                         store.set_state([member], STATE_DEDUPED)
             store.set_state([a.id for a in batch], STATE_DEDUPED)
+
+
+def _inherit_wire(store: Store, members: list[str]) -> None:
+    """Copies that dropped the agency's tag still carry the agency's story (seed 000 is AFP's)."""
+    from .wires import inherit_wire
+
+    group = list(store.articles(ids=members))
+    before = {a.id: a.wire for a in group}
+    inherit_wire(group)
+    for article in group:
+        if article.wire != before[article.id]:
+            store.conn.execute("UPDATE articles SET wire = ?, data = json_set(data, '$.wire', ?) WHERE id = ?",
+                               (article.wire, article.wire, article.id))
 
 
 def _own_paragraphs(store: Store, ids: list[str]) -> dict[str, list[Span]]:

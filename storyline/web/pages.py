@@ -51,8 +51,8 @@ ENV.filters["snippet"] = lambda s: Markup(
     html.escape(s or "").replace("\x02", "<mark>").replace("\x03", "</mark>"))
 
 
-def render(name: str, **context: Any) -> HTMLResponse:
-    return HTMLResponse(ENV.get_template(name).render(**context))
+def render(template: str, **context: Any) -> HTMLResponse:
+    return HTMLResponse(ENV.get_template(template).render(**context))
 
 
 def page_reader(request: Request) -> Any:
@@ -112,6 +112,25 @@ def add_page_routes(app: FastAPI) -> None:  # noqa: C901 - one route table
         claims = queries.list_claims(conn, actor=name, limit=500)
         articles = queries.list_articles(conn, actor=name, limit=30)["items"]
         return render("actor.html", title=name, name=name, quotes=said, claims=claims, articles=articles)
+
+    @app.get("/dossier", response_class=HTMLResponse, include_in_schema=False)
+    def dossier(conn: Conn, name: str = "ukraine-security-guarantees", as_of: str = "") -> HTMLResponse:
+        import datetime as dt
+
+        from ..views import picture
+
+        error = None
+        if as_of:
+            try:
+                dt.date.fromisoformat(as_of)
+            except ValueError:
+                error, as_of = f"not a date: {as_of}", ""
+        result = picture(conn, name, as_of=as_of or None)
+        response = render("dossier.html", title=result.get("title") or name, p=result, name=name, as_of=as_of,
+                          error=error)
+        if error:
+            response.status_code = 400
+        return response
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story(conn: Conn, story_id: str) -> HTMLResponse:
