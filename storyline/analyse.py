@@ -84,11 +84,14 @@ def analyse(article: Article, doc: Any, *, settings: Settings, only: Sequence[Sp
     view = article if only is None else dataclasses.replace(article, text=doc.text, body=list(only))
     dossier = _guard("dossier", article, lambda: _dossier(settings.dossier))
     reference = article.published.value if article.published else None
-    spans = view.body or None
     entities = _guard("entities", article, lambda: canonical_entities(view, doc, dossier)) or []
     quotes = _guard("quotes", article, lambda: find_quotes(view, doc)) or []
+    # Time expressions are searched in the whole text and dropped where they fall in boilerplate:
+    # a body that leaves out a lead paragraph must not lose its dates (TimeBank's WSJ leads showed it).
     timexes = _guard("timex", article, lambda: find_timexes(
-        view.text[: settings.max_analysis_chars], reference=reference, spans=spans)) or []
+        view.text[: settings.max_analysis_chars], reference=reference,
+        spans=list(only) if only is not None else None)) or []
+    timexes = [t for t in timexes if not any(r.start < t.end and t.start < r.end for r in article.boilerplate)]
     claims = []
     if dossier is not None:
         claims = _guard("claims", article, lambda: find_claims(view, doc, dossier, quotes=quotes)) or []
