@@ -18,6 +18,10 @@ from .model import Article, ArticleError, RawDocument, Span
 from .settings import Settings
 
 
+# Boilerplate kinds that are page furniture rather than the report's own words.
+DEBRIS = frozenset({"share", "image", "teaser", "copyright", "pipe", "section", "subscription"})
+
+
 def _guard(stage: str, article: Article, fn: Callable[[], Any]) -> Any:
     """Run one stage; an unexpected error becomes a typed record on the article, never a crash."""
     try:
@@ -86,12 +90,13 @@ def analyse(article: Article, doc: Any, *, settings: Settings, only: Sequence[Sp
     reference = article.published.value if article.published else None
     entities = _guard("entities", article, lambda: canonical_entities(view, doc, dossier)) or []
     quotes = _guard("quotes", article, lambda: find_quotes(view, doc)) or []
-    # Time expressions are searched in the whole text and dropped where they fall in boilerplate:
-    # a body that leaves out a lead paragraph must not lose its dates (TimeBank's WSJ leads showed it).
+    # Time expressions are searched in the whole text and dropped where they fall in debris: titles and
+    # datelines state dates of the report too (TimeBank tags "WASHINGTON, March 12 (Xinhua)").
     timexes = _guard("timex", article, lambda: find_timexes(
         view.text[: settings.max_analysis_chars], reference=reference,
         spans=list(only) if only is not None else None)) or []
-    timexes = [t for t in timexes if not any(r.start < t.end and t.start < r.end for r in article.boilerplate)]
+    timexes = [t for t in timexes if not any(r.kind in DEBRIS and r.start < t.end and t.start < r.end
+                                             for r in article.boilerplate)]
     claims = []
     if dossier is not None:
         claims = _guard("claims", article, lambda: find_claims(view, doc, dossier, quotes=quotes)) or []

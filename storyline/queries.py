@@ -180,7 +180,7 @@ def list_claims(conn: sqlite3.Connection, *, actor: str | None = None, stance: s
 
 
 def list_events(conn: sqlite3.Connection, *, story: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
-    sql = ("SELECT e.id, e.date, e.title, e.story, count(a.id) AS articles, count(DISTINCT a.outlet) AS outlets "
+    sql = ("SELECT e.id, e.date, e.title, e.story, count(a.id) AS articles, count(DISTINCT coalesce(a.outlet, a.wire)) AS outlets "
            "FROM events e LEFT JOIN articles a ON a.event = e.id")
     args: list[Any] = []
     if story:
