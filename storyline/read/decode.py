@@ -43,6 +43,7 @@ BYTE_ORDER_MARKS: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xfe", "utf-16-le"),
     (b"\xfe\xff", "utf-16-be"),
 )
+WIDE_BOMS = tuple(mark for mark, encoding in BYTE_ORDER_MARKS if encoding != "utf-8-sig")
 # C0 controls other than tab, newline, vertical tab, form feed, carriage return and escape, and C1.
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f]")
 HIGH_BYTES = bytes(range(0x80, 0x100))
@@ -51,6 +52,12 @@ UNTRUSTED_CODECS = frozenset(
     {"unicode-escape", "raw-unicode-escape", "idna", "punycode", "undefined", "utf-7"}
 )
 SNIFF_BYTES = 4096
+WESTERN_CHARS = frozenset(
+    "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝßàáâãäåæçèéêëìíîïñòóôõöøùúûüýÿœŒ"
+    "\u201c\u201d\u2018\u2019\u2013\u2014\u2026\u20ac«»©®°·¿¡£§\u00a0"
+)
+# A run of non-space characters holding at least one non-ASCII character.
+NON_ASCII_WORD = re.compile(r"\S*[^\x00-\x7f]\S*")
 # Up to this many non-ASCII bytes, charset-normalizer guesses poorly (on "café" in cp1252 it said
 # UTF-16-BE) and cp1252, the Western web's legacy default, is the better bet.
 FEW_HIGH_BYTES = 32
@@ -130,13 +137,14 @@ def _decode_with(data: bytes, encoding: str) -> Decoded:
 def _decode_wide(data: bytes) -> Decoded:
     """UTF-16 or UTF-32 told apart by where the NUL bytes fall; other NUL bytes mean binary."""
     sample = data[:SNIFF_BYTES]
-    encoding = _wide_encoding(sample)
+    encoding = find_wide_encoding(sample)
     if encoding is None:
         raise DecodeError("binary data (NUL bytes that are not UTF-16 or UTF-32)", code="read.binary")
     return _decode_with(data, encoding)
 
 
-def _wide_encoding(sample: bytes) -> str | None:
+def find_wide_encoding(sample: bytes) -> str | None:
+    """UTF-16 or UTF-32 (with byte order) when the NUL bytes of ``sample`` fall in their pattern."""
     size = len(sample)
     if size < 2:
         return None
@@ -163,7 +171,11 @@ def _decode_legacy(data: bytes) -> Decoded | None:
     except UnicodeDecodeError:
         western = None
     high = len(data) - len(data.translate(None, HIGH_BYTES))
-    if western is not None and high <= FEW_HIGH_BYTES and _is_mostly_text(western):
+    if (
+        western is not None
+        and _is_mostly_text(western)
+        and (high <= FEW_HIGH_BYTES or _reads_as_western(western))
+    ):
         return Decoded(western, "cp1252")
     matches = from_bytes(data)
     best = matches.best()
@@ -182,6 +194,21 @@ def _decode_legacy(data: bytes) -> Decoded | None:
     return None
 
 
+def _reads_as_western(text: str) -> bool:
+    """Every non-ASCII character a Western letter or mark, in words that hold ASCII letters too.
+
+    charset-normalizer read long French and German Latin-1 as mac_latin2 or cp775; Cyrillic or
+    Greek read as cp1252 makes words of non-ASCII letters only, Polish and Czech show ¹ ³ š ž.
+    """
+    for word in NON_ASCII_WORD.findall(text):
+        if not all(c in WESTERN_CHARS for c in word if ord(c) > 0x7F):
+            return False
+        letters = [c for c in word if c.isalpha()]
+        if len(letters) >= 3 and not any(c.isascii() for c in letters):  # "à" and "él" are words too
+            return False
+    return True
+
+
 def _is_damaged_utf8(replaced: str) -> bool:
     """UTF-8 with a few bad bytes: more well-formed non-ASCII characters than replaced ones.
 
@@ -193,16 +220,18 @@ def _is_damaged_utf8(replaced: str) -> bool:
     return wide > bad
 
 
-def _is_mostly_text(text: str) -> bool:
-    if not text or (CONTROL_CHARS.search(text) is None and "\ufffd" not in text):
+def _is_mostly_text(text: str, *, replaced: bool = True) -> bool:
+    """At most MAX_BAD_SHARE controls (and U+FFFD, when ``replaced`` says a decoder put them there)."""
+    if not text or (CONTROL_CHARS.search(text) is None and (not replaced or "\ufffd" not in text)):
         return True  # the common case, without counting
-    bad = text.count("\ufffd") + len(CONTROL_CHARS.findall(text))
+    bad = len(CONTROL_CHARS.findall(text)) + (text.count("\ufffd") if replaced else 0)
     return bad <= len(text) * MAX_BAD_SHARE
 
 
 def _checked(decoded: Decoded) -> Decoded:
     """Refuse a decoded text that is mostly replacement or control characters."""
-    if _is_mostly_text(decoded.text):
+    # A U+FFFD decoded strictly was written by the author (the fuzz tests found a file of just one).
+    if _is_mostly_text(decoded.text, replaced=decoded.lossy):
         return decoded
     if decoded.lossy:
         raise DecodeError(

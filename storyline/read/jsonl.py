@@ -1,27 +1,129 @@
 """JSON lines (and .json files): one article per object, fields id, title, text or html, url, outlet, published.
 
 A line that does not parse gives an error record for that line (``path#L12``) and the rest goes on.
+JSON-lines files are streamed line by line, each line under ``max_record_bytes``.
 A ``.json`` file may also hold one object (origin: the path) or an array (origins ``path#r1``...).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from ..errors import DecodeError, InputError, LimitError
 from ..model import RawDocument
-from .decode import Decoded, decode_bytes
+from ..settings import Settings
+from .decode import SNIFF_BYTES, WIDE_BOMS, Decoded, decode_bytes, find_binary_signature, find_wide_encoding
 from .records import failed_document, warning
 
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 KNOWN_FIELDS = ("id", "title", "text", "html", "url", "outlet", "published")
 SCALARS = (str, int, float, bool)
 
 
-def read_jsonl(data: bytes, *, source: str, truncated: bool = False) -> Iterator[RawDocument]:
+def read_jsonl(
+    data: bytes, *, source: str, settings: Settings, truncated: bool = False
+) -> Iterator[RawDocument]:
     """A document (or an error record) per non-blank line; a cut-off last line is dropped when truncated."""
-    decoded = decode_bytes(data)
-    yield from _read_lines(decoded, source=source, truncated=truncated)
+    yield from stream_jsonl([data], source=source, settings=settings, is_truncated=lambda: truncated)
+
+
+def stream_jsonl(
+    chunks: Iterable[bytes], *, source: str, settings: Settings, is_truncated: Callable[[], bool]
+) -> Iterator[RawDocument]:
+    """JSON lines read chunk by chunk, each line decoded on its own and refused past max_record_bytes.
+
+    UTF-16 and UTF-32 files (told by a BOM or NUL bytes) are read whole, within max_file_bytes.
+    """
+    chunks = iter(chunks)
+    head = next(chunks, b"")
+    wide = _wide_codec(head)
+    if wide:
+        data = _collect([head], chunks, limit=settings.max_file_bytes)
+        yield from _read_lines(decode_bytes(data), source=source, truncated=is_truncated())
+        return
+    seen_text = False
+    for number, line, complete in split_lines(
+        itertools.chain([head], chunks), limit=settings.max_record_bytes
+    ):
+        origin = f"{source}#L{number}"
+        if line is None:
+            seen_text = True
+            message = f"line {number} is over max_record_bytes={settings.max_record_bytes}"
+            yield failed_document(source, origin, "read.too_large", message)
+            continue
+        if not line.strip():
+            continue
+        seen_text = True
+        if not complete and is_truncated():
+            return  # the gzip stream was cut inside this line: the caller records read.truncated
+        try:
+            decoded = decode_bytes(line)
+        except InputError as err:
+            yield failed_document(source, origin, err.code, f"line {number}: {err.message}")
+            continue
+        yield _read_line(decoded.text, number=number, source=source, decoded=decoded)
+    if not seen_text and not is_truncated():
+        yield failed_document(source, source, "read.empty", "the file holds only blank lines")
+
+
+def split_lines(chunks: Iterable[bytes], *, limit: int) -> Iterator[tuple[int, bytes | None, bool]]:
+    """(number, bytes, ends with a newline) per line split on newline bytes; None for a line over
+    ``limit``, which is skipped without being held in memory."""
+    buffer = bytearray()
+    number = 1
+    skipping = False
+    for chunk in chunks:
+        start = 0
+        while True:
+            end = chunk.find(b"\n", start)
+            if end < 0:
+                if not skipping:
+                    buffer += chunk[start:]
+                    if len(buffer) > limit:
+                        skipping, buffer = True, bytearray()
+                break
+            if skipping or len(buffer) + end - start > limit:
+                yield number, None, True
+            else:
+                buffer += chunk[start:end]
+                yield number, bytes(buffer), True
+            buffer, skipping = bytearray(), False
+            number += 1
+            start = end + 1
+    if skipping:
+        yield number, None, False
+    elif buffer:
+        yield number, bytes(buffer), False
+
+
+def _collect(parts: list[bytes], rest: Iterator[bytes], *, limit: int) -> bytes:
+    size = sum(map(len, parts))
+    for chunk in rest:
+        size += len(chunk)
+        if size > limit:
+            raise LimitError(
+                f"a UTF-16/32 JSON-lines file over max_file_bytes={limit}", code="read.too_large"
+            )
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def _wide_codec(head: bytes) -> bool:
+    """Whether the file is UTF-16/32 (a BOM or NUL bytes); raises DecodeError for binary data."""
+    name = find_binary_signature(head)
+    if name is not None:
+        raise DecodeError(f"binary data ({name} signature)", code="read.binary")
+    if head.startswith(WIDE_BOMS):
+        return True
+    if b"\x00" in head:
+        if find_wide_encoding(head[:SNIFF_BYTES]) is None:
+            raise DecodeError("binary data (NUL bytes that are not UTF-16 or UTF-32)", code="read.binary")
+        return True
+    return False
 
 
 def read_json(data: bytes, *, source: str) -> Iterator[RawDocument]:
@@ -61,27 +163,30 @@ def _read_lines(decoded: Decoded, *, source: str, truncated: bool = False) -> It
         yield failed_document(source, source, "read.empty", "the file holds only blank lines")
         return
     for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        origin = f"{source}#L{number}"
-        try:
-            record = json.loads(line)
-        except (ValueError, RecursionError) as err:
-            yield failed_document(source, origin, "read.bad_json", f"line {number}: {_reason(err)}")
-            continue
-        if not isinstance(record, dict):
-            kind = type(record).__name__
-            yield failed_document(
-                source, origin, "read.bad_json", f"line {number} is a JSON {kind}, not an object"
-            )
-            continue
-        yield document_from_record(record, source=source, origin=origin, decoded=decoded)
+        if line.strip():
+            yield _read_line(line, number=number, source=source, decoded=decoded)
+
+
+def _read_line(line: str, *, number: int, source: str, decoded: Decoded) -> RawDocument:
+    """The document of one non-blank JSON line, or its error record."""
+    origin = f"{source}#L{number}"
+    try:
+        record = json.loads(line)
+    except (ValueError, RecursionError) as err:
+        return failed_document(source, origin, "read.bad_json", f"line {number}: {_reason(err)}")
+    if not isinstance(record, dict):
+        kind = type(record).__name__
+        return failed_document(
+            source, origin, "read.bad_json", f"line {number} is a JSON {kind}, not an object"
+        )
+    return document_from_record(record, source=source, origin=origin, decoded=decoded)
 
 
 def document_from_record(
     record: dict[str, Any], *, source: str, origin: str, decoded: Decoded
 ) -> RawDocument:
     """The RawDocument of one JSON object, or an error record when it holds no usable text."""
+    record, replaced = _without_surrogates(record)
     text, html = record.get("text"), record.get("html")
     title = _scalar(record.get("title"))
     for name, value in (("text", text), ("html", html)):
@@ -113,7 +218,25 @@ def document_from_record(
         doc.html = html
     if decoded.lossy:
         doc.errors.append(warning("read.lossy", f"bytes not valid {decoded.encoding} were replaced"))
+    if replaced:
+        doc.errors.append(warning("read.lossy", "lone surrogate escapes (\\ud800-\\udfff) became U+FFFD"))
     return doc
+
+
+def _without_surrogates(value: Any) -> tuple[Any, bool]:
+    """The value with every lone surrogate in its strings replaced by U+FFFD (one character for one,
+    so offsets hold), and whether any was: JSON may escape them, UTF-8, SQLite and spaCy refuse them."""
+    if isinstance(value, str):
+        if not LONE_SURROGATE.search(value):
+            return value, False
+        return LONE_SURROGATE.sub("\ufffd", value), True
+    if isinstance(value, dict):
+        pairs = [(_without_surrogates(k), _without_surrogates(v)) for k, v in value.items()]
+        return {k: v for (k, _), (v, _) in pairs}, any(a or b for (_, a), (_, b) in pairs)
+    if isinstance(value, list):
+        items = [_without_surrogates(v) for v in value]
+        return [v for v, _ in items], any(changed for _, changed in items)
+    return value, False
 
 
 def _scalar(value: Any) -> str | None:

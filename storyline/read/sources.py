@@ -5,22 +5,23 @@ A bad file or record never raises: it yields a RawDocument carrying an ``Article
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import stat
 from collections.abc import Iterator, Sequence
 
-from ..errors import InputError, LimitError
+from ..errors import InputError
 from ..model import RawDocument
 from ..settings import Settings
-from .compressed import gunzip, is_gzip
+from .chunks import InputChunks, describe_oserror
 from .decode import decode_bytes
-from .feed import read_feed
+from .feed import read_feed, stream_feed
 from .html import read_html
-from .jsonl import read_json, read_jsonl
+from .jsonl import read_json, read_jsonl, stream_jsonl
 from .records import failed_document, failed_from
 from .text import read_text
-from .warc import read_warc
+from .warc import stream_warc
 
 KIND_BY_SUFFIX = {
     ".txt": "text",
@@ -50,8 +51,9 @@ HTML_STARTS = (
     "<title",
 )
 SNIFF_CHARS = 2048
-# Kinds made of records: when their gzip stream is cut, the complete records before the cut are read.
-RECORD_KINDS = ("jsonl", "json", "warc")
+# Kinds read record by record from a stream, without a whole-file limit; when their gzip stream is
+# cut, the complete records before the cut are read.
+STREAMED_KINDS = ("jsonl", "warc", "feed")
 
 
 def read_inputs(paths: Sequence[str], *, settings: Settings) -> Iterator[RawDocument]:
@@ -69,7 +71,9 @@ def _read_given(given: str, *, settings: Settings) -> Iterator[RawDocument]:
         yield failed_document(given, given, "read.missing", "the path does not exist")
         return
     except (OSError, ValueError) as err:  # ValueError: a NUL byte in the path
-        yield failed_document(given, given, "read.unreadable", f"cannot stat the path: {_oserror(err)}")
+        yield failed_document(
+            given, given, "read.unreadable", f"cannot stat the path: {describe_oserror(err)}"
+        )
         return
     if stat.S_ISDIR(info.st_mode):
         for path, problem in list_directory(given):
@@ -88,7 +92,7 @@ def list_directory(top: str) -> list[tuple[str, str | None]]:
 
     def note_unlistable(err: OSError) -> None:
         if err.filename is not None and os.fspath(err.filename) != top:
-            found[_parts(os.fspath(err.filename), top)] = _oserror(err)
+            found[_parts(os.fspath(err.filename), top)] = describe_oserror(err)
 
     for current, dirnames, filenames in os.walk(top, onerror=note_unlistable):
         dirnames[:] = [name for name in dirnames if not name.startswith(".")]
@@ -105,70 +109,70 @@ def _parts(path: str, top: str) -> tuple[str, ...]:
 def read_file(path: str, *, settings: Settings) -> Iterator[RawDocument]:
     """The documents of one file (``path`` is also their source); error records for what fails."""
     try:
-        data = load_bytes(path, settings=settings)
-        name = os.path.basename(path)
-        truncated = False
-        if is_gzip(data):
-            inflated = gunzip(data, settings=settings)
-            data, truncated = inflated.data, inflated.truncated
-            name = name[:-3] if name.lower().endswith(".gz") else name
-            if not data and not truncated:
-                raise InputError("the compressed file is empty", code="read.empty")
-        kind = _kind_of(name, data)
+        chunks = InputChunks(path, settings=settings)
+        kind = _kind_of(chunks.name, chunks.head)
     except InputError as err:
         yield failed_from(path, path, err)
         return
-    if truncated and kind not in RECORD_KINDS:
-        yield failed_document(path, path, "read.truncated", "the gzip stream ends early")
+    try:
+        if kind in STREAMED_KINDS:
+            yield from _stream_kind(kind, chunks, path=path, settings=settings)
+        else:
+            data = chunks.read_all()
+            if chunks.truncated and kind != "json":
+                yield failed_document(path, path, "read.truncated", "the gzip stream ends early")
+                return
+            yield from _read_whole(kind, data, path=path, settings=settings, truncated=chunks.truncated)
+    except InputError as err:  # the file as a whole is bad (or its gzip stream breaks after some records)
+        yield failed_from(path, path, err)
         return
-    yield from _read_kind(kind, data, path=path, settings=settings, truncated=truncated)
-    if truncated:
+    finally:
+        chunks.close()
+    if chunks.truncated:
         yield failed_document(
             path, path, "read.truncated", "the gzip stream ends early; the records before the cut were read"
         )
 
 
-def load_bytes(path: str, *, settings: Settings) -> bytes:
-    """The bytes of a regular file within ``max_file_bytes``; raises InputError otherwise."""
-    try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError("not a regular file", code="read.unreadable")
-        if info.st_size > settings.max_file_bytes:
-            raise LimitError(
-                f"{info.st_size} bytes, over max_file_bytes={settings.max_file_bytes}", code="read.too_large"
-            )
-        with open(path, "rb") as handle:
-            data = handle.read(settings.max_file_bytes + 1)
-    except FileNotFoundError:
-        raise InputError("the path does not exist", code="read.missing") from None
-    except OSError as err:
-        raise InputError(f"cannot read the file: {_oserror(err)}", code="read.unreadable") from None
-    if len(data) > settings.max_file_bytes:  # grew since stat
-        raise LimitError(f"over max_file_bytes={settings.max_file_bytes}", code="read.too_large")
-    if not data:
-        raise InputError("the file is empty", code="read.empty")
-    return data
+def _stream_kind(kind: str, chunks: InputChunks, *, path: str, settings: Settings) -> Iterator[RawDocument]:
+    if kind == "jsonl":
+        yield from stream_jsonl(
+            chunks.stream(), source=path, settings=settings, is_truncated=lambda: chunks.truncated
+        )
+    elif kind == "warc":
+        yield from stream_warc(chunks.stream(), source=path, settings=settings)
+    else:
+        stream = chunks.stream()
+        head = _first_bytes(stream, settings.max_file_bytes)
+        if len(head) <= settings.max_file_bytes:
+            yield from read_feed(head, source=path, settings=settings)
+        else:
+            yield from stream_feed(itertools.chain([head], stream), source=path, settings=settings)
 
 
-def _read_kind(
+def _first_bytes(stream: Iterator[bytes], limit: int) -> bytes:
+    """The stream's bytes up to just past ``limit`` (all of them when it is shorter)."""
+    parts: list[bytes] = []
+    size = 0
+    for chunk in stream:
+        parts.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            break
+    return b"".join(parts)
+
+
+def _read_whole(
     kind: str, data: bytes, *, path: str, settings: Settings, truncated: bool
 ) -> Iterator[RawDocument]:
-    try:
-        if kind == "jsonl" or (kind == "json" and truncated):
-            yield from read_jsonl(data, source=path, truncated=truncated)
-        elif kind == "json":
-            yield from read_json(data, source=path)
-        elif kind == "warc":
-            yield from read_warc(data, source=path, settings=settings)
-        elif kind == "feed":
-            yield from read_feed(data, source=path)
-        elif kind == "html":
-            yield read_html(data, source=path, origin=path)
-        else:
-            yield read_text(data, source=path, origin=path)
-    except InputError as err:  # raised before the first record: the file as a whole is bad
-        yield failed_from(path, path, err)
+    if kind == "json" and truncated:
+        yield from read_jsonl(data, source=path, settings=settings, truncated=True)
+    elif kind == "json":
+        yield from read_json(data, source=path)
+    elif kind == "html":
+        yield read_html(data, source=path, origin=path)
+    else:
+        yield read_text(data, source=path, origin=path)
 
 
 def _kind_of(name: str, data: bytes) -> str:
@@ -201,7 +205,3 @@ def _first_line_is_object(data: bytes) -> bool:
         return isinstance(json.loads(first), dict)
     except (ValueError, RecursionError):
         return False
-
-
-def _oserror(err: Exception) -> str:
-    return getattr(err, "strerror", None) or type(err).__name__

@@ -4,10 +4,9 @@ for the third record; a cut or broken record gives an error record and the rest 
 
 from __future__ import annotations
 
-import io
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
@@ -15,6 +14,7 @@ from warcio.archiveiterator import ArchiveIterator
 from ..errors import InputError
 from ..model import RawDocument
 from ..settings import Settings
+from .chunks import ChunkReader
 from .decode import decode_bytes
 from .html import DECLARED_CHARSET
 from .records import failed_document, failed_from, warning
@@ -35,7 +35,13 @@ class QuietArchiveIterator(ArchiveIterator):
 
 def read_warc(data: bytes, *, source: str, settings: Settings) -> Iterator[RawDocument]:
     """A document per HTML/text response record, error records for broken ones."""
-    archive = QuietArchiveIterator(io.BytesIO(data))
+    yield from stream_warc([data], source=source, settings=settings)
+
+
+def stream_warc(chunks: Iterable[bytes], *, source: str, settings: Settings) -> Iterator[RawDocument]:
+    """read_warc over a stream of chunks: one record in memory at a time, each under max_record_bytes."""
+    reader = ChunkReader(iter(chunks))
+    archive = QuietArchiveIterator(reader)
     records = iter(archive)
     number = end = found = warned = 0
     pending: RawDocument | None = None
@@ -85,7 +91,7 @@ def read_warc(data: bytes, *, source: str, settings: Settings) -> Iterator[RawDo
             return
         end = archive.get_record_offset() + archive.get_record_length()
         found += pending is not None
-    if data[end:].strip():
+    if _has_content_after(reader, end):
         if number:
             yield failed_document(
                 source,
@@ -97,6 +103,14 @@ def read_warc(data: bytes, *, source: str, settings: Settings) -> Iterator[RawDo
             yield failed_document(source, source, "read.bad_warc", "not a WARC file")
     elif not found:
         yield failed_document(source, source, "read.bad_record", "the archive holds no HTML or text response")
+
+
+def _has_content_after(reader: ChunkReader, end: int) -> bool:
+    """Whether anything but white space follows the last complete record."""
+    seen = reader.since(end)
+    if seen is not None and seen.strip():
+        return True
+    return any(chunk.strip() for chunk in reader.rest())
 
 
 def _is_warc_record(record: Any) -> bool:
@@ -126,13 +140,17 @@ def _read_record(record: Any, *, source: str, origin: str, settings: Settings) -
     )
     if kind is None:
         return None
-    body = record.content_stream().read(settings.max_decompressed_bytes + 1)
+    body = record.content_stream().read(settings.max_record_bytes + 1)
+    if len(body) > settings.max_record_bytes:
+        # the rest of the body is skipped by read_to_end without being held in memory
+        return failed_document(
+            source,
+            origin,
+            "read.too_large",
+            f"the record's body is over max_record_bytes={settings.max_record_bytes}",
+        )
     if record.raw_stream.limit > 0:
         return failed_document(source, origin, "read.truncated", "the record ends before its Content-Length")
-    if len(body) > settings.max_decompressed_bytes:
-        return failed_document(
-            source, origin, "read.gzip_bomb", "the record's body expands past max_decompressed_bytes"
-        )
     charset = CHARSET_PARAM.search(content_type)
     declared = charset.group(1) if charset else None
     if declared is None and kind == "html":

@@ -1,0 +1,358 @@
+"""Who said what: direct, mixed and indirect quotes with their cue and resolved speaker.
+
+Reads ``Article.text`` and its spaCy ``Doc``; returns ``Quote`` objects (content, cue, speaker
+mention spans into the text, speaker name). Steps: pair quotation marks (quote_marks), read
+attribution frames off the parse (cues), attach frames to quoted passages, keep the remaining
+frames as indirect speech, resolve speakers (speakers).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from .cues import Frame, find_frames
+from .model import Article, Quote, Span
+from .quote_marks import DOUBLE_MARKS, Passage, find_passages, speaker_label
+from .speakers import SpeakerIndex
+
+_WORD = re.compile(r"\w+")
+_MARK_CHARS = DOUBLE_MARKS + "'`"
+# "“...” ― Jorge Falcon": a quote signed with a dash and a name after it.
+_SIGNATURE = re.compile(r"[^\S\n]*([\u2015\u2014\u2013-]{1,2})[^\S\n]*(?=[A-Z])")
+# A passage of this many words or more is speech even without a capital or closing punctuation;
+# shorter ones ("very peaceful", "Saturday Night Live") are fragments or scare quotes. Calibrated
+# on PolNeAR train: four words lost titles to false direct quotes, six lost short quotes.
+_SPEECH_WORDS = 5
+# At most this many words between two passages still read as one quote interrupted by its cue:
+# "“A,” Ross said. “B.”" (PolNeAR joins such fragments into one relation).
+_GAP_WORDS = 20
+# An uncued quote paragraph inherits the speaker of a quote at most this far before it.
+_CARRY_CHARS = 600
+
+
+@dataclass(slots=True)
+class _Group:
+    """Passages that form one direct quote, with the frame that attributes them."""
+
+    passages: list[Passage]
+    frame: Frame | None = None
+    speaker_tokens: list[Token] = field(default_factory=list)
+    kind: str = "direct"
+    content: tuple[int, int] = (0, 0)
+
+    @property
+    def start(self) -> int:
+        return self.passages[0].start
+
+    @property
+    def end(self) -> int:
+        return self.passages[-1].end
+
+
+class _Tokens:
+    """Character offset to token lookups over one Doc."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.starts = [t.idx for t in doc]
+
+    def between(self, start: int, end: int) -> list[Token]:
+        """The tokens that start in ``[start, end)``."""
+        low = bisect.bisect_left(self.starts, start)
+        high = bisect.bisect_left(self.starts, end)
+        return list(self.doc[low:high])
+
+    def at(self, offset: int) -> Token | None:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return self.doc[i] if 0 <= i < len(self.doc) else None
+
+
+def _is_speech(text: str, passage: Passage) -> bool:
+    inner = _inner(text, passage)
+    words = _WORD.findall(inner)
+    if len(words) >= _SPEECH_WORDS or not passage.closed:
+        return True
+    # Short capitalised passages are speech ("“We’ll see.”") unless every word is capitalised
+    # like a title ("“Silent Night.”", "“PBS NewsHour.”"): titles were the commonest false
+    # direct quotes on PolNeAR train.
+    title_like = all(w[:1].isupper() or w.isdigit() for w in words)
+    # European style puts the comma after the closing mark: "«We will send troops», said X."
+    ends = inner[-1:] in ",.?!" or text[passage.end : passage.end + 1] == ","
+    return len(words) >= 2 and inner[:1].isupper() and ends and not title_like
+
+
+def _tokens_in(tokens: list[Token], start: int, end: int) -> list[Token]:
+    return [t for t in tokens if start <= t.idx < end]
+
+
+def _outside(tokens: list[Token], passages: list[Passage]) -> list[Token]:
+    return [t for t in tokens if not any(p.start <= t.idx < p.end for p in passages)]
+
+
+def _trim(tokens: list[Token]) -> list[Token]:
+    words = [t for t in tokens if not t.is_space]
+    while words and (words[0].is_punct or words[0].text in DOUBLE_MARKS):
+        words.pop(0)
+    while words and words[-1].is_punct and words[-1].text not in DOUBLE_MARKS:
+        words.pop()
+    return words
+
+
+def _span(tokens: list[Token]) -> Span | None:
+    if not tokens:
+        return None
+    return Span(tokens[0].idx, tokens[-1].idx + len(tokens[-1]))
+
+
+def _inner(text: str, passage: Passage) -> str:
+    """A passage's words without its marks (one or two characters each)."""
+    return text[passage.start : passage.end].strip(_MARK_CHARS).strip()
+
+
+def _continues_after(text: str, passage: Passage) -> bool:
+    """Whether the sentence goes on after a passage ('“You squeezed...” to drive up...'),
+    making it a fragment of new reported speech rather than the rest of a quote."""
+    rest = text[passage.end : passage.end + 80].split("\n", 1)[0].lstrip()
+    return bool(rest) and rest[0].isalnum()
+
+
+def _group_passages(text: str, passages: list[Passage], frames: list[Frame]) -> list[_Group]:
+    groups: list[_Group] = []
+    cue_offsets = [f.cue.idx for f in frames]
+    for passage in passages:
+        if groups:
+            last = groups[-1]
+            gap = text[last.end : passage.start]
+            cues = sum(last.end <= c < passage.start for c in cue_offsets)
+            words = len(_WORD.findall(gap))
+            # '“A,” he said. “B.”' is one quote; '“A.” He added, “B.”' starts a new one, and
+            # so does a second cue ('“A,” Trump said, adding later, “B.”').
+            interrupted = (
+                cues == 1
+                and words <= _GAP_WORDS
+                and _inner(text, last.passages[-1])[-1:] in ",?!\u2014-"
+                and gap.rstrip()[-1:] in ",.:"
+                and not _continues_after(text, passage)
+            )
+            if "\n" not in gap and last.passages[-1].closed and (words == 0 or interrupted):
+                last.passages.append(passage)
+                continue
+        groups.append(_Group([passage]))
+    return groups
+
+
+def _sentences_of(tokens: _Tokens, start: int, end: int) -> list[Token]:
+    """The sentences a passage spans, with the words right after it on the same line
+    (the parser often starts a new sentence at the closing mark of '“...,” he said.')."""
+    first, last = tokens.at(start), tokens.at(max(start, end - 1))
+    if first is None or last is None:
+        return []
+    doc = tokens.doc
+    stop = last.sent.end
+    if stop < len(doc) and "\n" not in doc[last.i : stop + 1].text and not doc[stop].is_space:
+        stop = doc[stop].sent.end
+    return list(doc[first.sent.start : stop])
+
+
+def _signature(group: _Group, tokens: _Tokens, text: str) -> Span | None:
+    """The dash of a quote signed "― Name", setting the name as the group's speaker."""
+    m = _SIGNATURE.match(text, group.end)
+    if m is None:
+        return None
+    line_end = text.find("\n", m.end())
+    line_end = len(text) if line_end < 0 else line_end
+    name = _trim(tokens.between(m.end(), line_end))
+    if not name or len(name) > 8 or not all(t.is_title or t.is_punct for t in name):
+        return None
+    group.speaker_tokens = name
+    return Span(m.start(1), m.end(1))
+
+
+def _between_quote_and_cue(tokens: _Tokens, end: int, cue: Token) -> list[Token]:
+    """'”, Flynn, a top Trump surrogate, said': the words between a quote and its cue, when
+    the parse found no subject (or one inside quotation marks)."""
+    words = _trim(tokens.between(end, cue.idx))
+    if not words or len(words) > 12 or any(_breaks(t) for t in words):
+        return []
+    return words if words[0].pos_ in ("PROPN", "PRON", "DET", "NOUN", "ADJ") else []
+
+
+def _breaks(token: Token) -> bool:
+    return "\n" in token.whitespace_ or "\n" in token.text
+
+
+def _attach(
+    group: _Group,
+    frames: list[Frame],
+    tokens: _Tokens,
+    text: str,
+    speech: list[Passage],
+    passages: list[Passage],
+) -> None:
+    """Find the frame that attributes a direct quote: in its sentences, else a ``said:`` line."""
+    around = _sentences_of(tokens, group.start, group.end)
+    span_ids = {t.i for t in around}
+    candidates = [
+        f for f in frames if f.cue.i in span_ids and not any(p.start <= f.cue.idx < p.end for p in speech)
+    ]
+    if not candidates and around:
+        before = tokens.doc[around[0].i - 1].sent if around[0].i > 0 else None
+        if before is not None and before.text.rstrip().endswith(":"):
+            ids = {t.i for t in before}
+            candidates = [f for f in frames if f.cue.i in ids]
+    if not candidates:
+        return
+
+    def distance(f: Frame) -> tuple[int, int]:
+        # A frame whose content holds the quote beats a nearer one that only mentions speech.
+        holds = any(group.start <= t.idx < group.end for t in f.content)
+        if group.start <= f.cue.idx < group.end:
+            return (0 if holds else 1, 0)
+        return (0 if holds else 1, min(abs(f.cue.idx - group.start), abs(f.cue.idx - group.end)))
+
+    group.frame = min(candidates, key=distance)
+    group.speaker_tokens = _trim(_outside(group.frame.speaker, passages))
+    if not group.speaker_tokens and group.frame.cue.idx >= group.end:
+        group.speaker_tokens = _between_quote_and_cue(tokens, group.end, group.frame.cue)
+
+
+def _close_over(span: Span | None, passages: list[Passage]) -> Span | None:
+    """The span widened to whole quoted passages it cuts into ('a former Miss Universe
+    “disgusting' ends at the closing mark, not before it)."""
+    if span is None:
+        return None
+    start, end = span.start, span.end
+    for p in passages:
+        if p.start < end and start < p.end and not (start <= p.start and p.end <= end):
+            start, end = min(start, p.start), max(end, p.end)
+    return Span(start, end)
+
+
+def _content_of(group: _Group, text: str) -> tuple[int, int]:
+    """A direct quote's content, widened to its frame's clause when the quote is a fragment."""
+    start, end = group.start, group.end
+    frame = group.frame
+    if frame is None or not frame.content:
+        return start, end
+    if text[:start].rstrip().endswith(":"):
+        return start, end  # 'X scolded him: “...”' quotes whole sentences
+    lead = _trim(_outside([t for t in frame.content if t.idx < start], group.passages))
+    if any(not t.is_punct for t in lead) and lead[0].idx < start:
+        group.kind = "mixed"
+        clause = _close_over(_span(_trim(frame.content)), group.passages)
+        if clause is not None:
+            return min(start, clause.start), max(end, clause.end)
+    return start, end
+
+
+# "Pat Caddell: Democrat Voters Worried..." - a headline giving a speaker and what they said.
+_HEADLINE = re.compile(
+    r"^[^\S\n]*((?:[A-Z][\w.'\u2019-]*[^\S\n]+){0,5}[A-Z][\w.'\u2019-]*):[^\S\n]+(\S[^\n]*)$", re.M
+)
+# Headlines are short; a longer line with a colon is a sentence introducing a list or a quote.
+_HEADLINE_WORDS = 25
+
+
+def _headline_quotes(text: str, tokens: _Tokens, index: SpeakerIndex) -> list[Quote]:
+    """Quotes of ``Speaker: words`` lines (headlines, captions)."""
+    found = []
+    for m in _HEADLINE.finditer(text):
+        content = m.group(2).rstrip(" .")
+        if not 3 <= len(_WORD.findall(content)) <= _HEADLINE_WORDS or content.endswith(":"):
+            continue
+        mention = _trim(tokens.between(m.start(1), m.end(1)))
+        if not mention or any(t.like_num for t in mention):
+            continue
+        span = Span(m.start(2), m.start(2) + len(content))
+        kind = "mixed" if any(c in content for c in DOUBLE_MARKS) else "indirect"
+        colon = Span(m.end(1), m.end(1) + 1)
+        found.append(Quote(kind, span, colon, _span(mention), index.resolve(mention)))
+    return found
+
+
+def find_quotes(article: Article, doc: Doc, *, aliases: Mapping[str, str] | None = None) -> list[Quote]:
+    """Every quote of the article: direct and mixed from quotation marks, indirect from cues."""
+    text = article.text[: len(doc.text)]
+    tokens = _Tokens(doc)
+    frames = find_frames(doc)
+    passages = find_passages(text)
+    speech = [p for p in passages if _is_speech(text, p)]
+    index = SpeakerIndex(doc, aliases=aliases, quoted=[(p.start, p.end) for p in speech])
+    groups = _group_passages(text, speech, frames)
+
+    quotes: list[Quote] = []
+    used: set[int] = set()
+    previous: tuple[Quote, int] | None = None
+    for group in groups:
+        label = speaker_label(text, group.passages[0])
+        if label is not None:
+            # A transcript turn: the label is the speaker, the words after it the content.
+            mention = _trim(tokens.between(label[0], label[1]))
+            content = Span(label[1] + 1, group.end)
+            quote = Quote("direct", content, None, _span(mention), index.resolve(mention))
+            quotes.append(quote)
+            previous = (quote, group.end)
+            continue
+        signature = _signature(group, tokens, text)
+        if signature is None:
+            _attach(group, frames, tokens, text, speech, passages)
+        start, end = _content_of(group, text)
+        frame = group.frame
+        if signature is not None:
+            speaker_span = _span(group.speaker_tokens)
+            speaker = index.resolve(group.speaker_tokens)
+            quote = Quote("direct", Span(start, end), signature, speaker_span, speaker)
+        elif frame is not None:
+            used.add(frame.cue.i)
+            speaker_span = _span(group.speaker_tokens)
+            speaker = index.resolve(group.speaker_tokens) if group.speaker_tokens else None
+            index.note_speaker(group.speaker_tokens, speaker)
+            cue = Span(frame.cue.idx, frame.cue_end.idx + len(frame.cue_end))
+            quote = Quote(group.kind, Span(start, end), cue, speaker_span, speaker)
+        elif previous is not None and previous[0].kind == "direct" and not text[previous[1] : start].strip():
+            # The next paragraph of the same speech, with no cue of its own: PolNeAR (and the
+            # reader) takes it as one quote, so the previous quote grows to cover it.
+            prior = previous[0]
+            prior.content = Span(prior.content.start, max(prior.content.end, end))
+            previous = (prior, end)
+            continue
+        elif previous is not None and start - previous[1] <= _CARRY_CHARS:
+            # A quote paragraph with no cue continues the speaker of the quote just before it.
+            prior = previous[0]
+            quote = Quote("direct", Span(start, end), None, prior.speaker_mention, prior.speaker)
+        else:
+            quote = Quote("direct", Span(start, end))
+        quotes.append(quote)
+        previous = (quote, end)
+
+    direct = list(quotes)
+    for frame in frames:
+        if frame.cue.i in used:
+            continue
+        reported = _close_over(_span(_trim(frame.content)), passages)
+        if reported is None or any(q.content.overlaps(reported) for q in direct):
+            continue
+        speaker_tokens = _trim(frame.speaker)
+        kind = "mixed" if any(m in reported.text(text) for m in DOUBLE_MARKS) else "indirect"
+        quotes.append(
+            Quote(
+                kind,
+                reported,
+                Span(frame.cue.idx, frame.cue_end.idx + len(frame.cue_end)),
+                _span(speaker_tokens),
+                index.resolve(speaker_tokens) if speaker_tokens else None,
+            )
+        )
+    for quote in _headline_quotes(text, tokens, index):
+        if not any(q.content.overlaps(quote.content) for q in quotes):
+            quotes.append(quote)
+    # Quotes inside boilerplate (share bars, teasers of other stories) are not the report's.
+    boiler = [Span(r.start, r.end) for r in article.boilerplate if r.end > r.start]
+    quotes = [q for q in quotes if not any(b.contains(q.content) for b in boiler)]
+    quotes.sort(key=lambda q: (q.content.start, q.content.end))
+    return quotes

@@ -1,0 +1,189 @@
+"""Online event clustering: hand-built reports, incremental batches, and the headline quality gate."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections import Counter
+from math import comb
+
+import pytest
+from conftest import corpus_path
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storyline.events import EventClusterer, EventInput, clean_title, describe_events, event_input, parse_time
+from storyline.model import Article, Entity, PublishedDate, Span
+from storyline.settings import Settings
+
+FLOOD = "Heavy rain flooded the river valley and rescuers evacuated villages near the dam"
+BUDGET = "The finance minister presented the annual budget with tax cuts for small firms"
+STREAM = [
+    EventInput("a1", "River floods villages in the valley", "2024-05-01T08:00:00", FLOOD, outlet="Daily"),
+    EventInput("b1", "Minister unveils budget and tax cuts", "2024-05-01T09:00:00", BUDGET, outlet="Herald"),
+    EventInput(
+        "a2", "Floods: rescuers evacuate valley villages", "2024-05-01T10:00:00", FLOOD, outlet="Post"
+    ),
+    EventInput("b2", "Budget brings tax cuts for small firms", "2024-05-01T11:00:00", BUDGET, outlet="Times"),
+    EventInput("a3", "Dam holds as river floods valley", "2024-05-02T07:00:00", FLOOD, outlet="Wire"),
+    EventInput("b3", "Small firms welcome budget tax cuts", "2024-05-02T09:30:00", BUDGET, outlet="Gazette"),
+]
+
+
+def test_same_happening_in_two_outlets_is_one_event():
+    ids = EventClusterer().add(STREAM[:1] + STREAM[2:3])
+    assert ids[0] == ids[1]
+
+
+def test_different_happenings_are_two_events():
+    ids = EventClusterer().add(STREAM[:2])
+    assert ids[0] != ids[1]
+
+
+def test_stream_groups_each_happening():
+    ids = EventClusterer().add(STREAM)
+    assert len({ids[0], ids[2], ids[4]}) == 1
+    assert len({ids[1], ids[3], ids[5]}) == 1
+    assert ids[0] != ids[1]
+
+
+def test_event_closes_after_the_window():
+    late = EventInput("a9", STREAM[0].title, "2024-05-09T08:00:00", FLOOD)
+    ids = EventClusterer(Settings(event_window_days=3)).add([STREAM[0], late])
+    assert ids[0] != ids[1]
+    ids = EventClusterer(Settings(event_window_days=10, event_decay=0.0)).add([STREAM[0], late])
+    assert ids[0] == ids[1]
+
+
+def test_items_are_taken_in_time_order():
+    shuffled = [STREAM[i] for i in (5, 0, 3, 1, 4, 2)]
+    by_id = dict(zip((s.id for s in shuffled), EventClusterer().add(shuffled), strict=True))
+    in_order = dict(zip((s.id for s in STREAM), EventClusterer().add(STREAM), strict=True))
+    assert by_id == in_order
+
+
+@pytest.mark.parametrize("split", [1, 2, 3, 5])
+def test_incremental_batches_give_one_batch_result(split):
+    whole = EventClusterer().add(STREAM)
+    first = EventClusterer()
+    head = first.add(STREAM[:split])
+    state = json.loads(json.dumps(first.state()))  # the store keeps it as JSON
+    second = EventClusterer(state=state)
+    tail = second.add(STREAM[split:])
+    assert [second.resolve(e) for e in head] + tail == whole
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=len(STREAM)), max_size=3))
+def test_any_batching_gives_the_same_events(cuts):
+    bounds = sorted({0, len(STREAM), *cuts})
+    clusterer, ids = EventClusterer(), []
+    for lo, hi in zip(bounds, bounds[1:], strict=False):
+        ids.extend(clusterer.add(STREAM[lo:hi]))
+    assert [clusterer.resolve(e) for e in ids] == EventClusterer().add(STREAM)
+
+
+@pytest.mark.parametrize(
+    ("title", "outlet", "expected"),
+    [
+        (
+            "Sbarro files for bankruptcy - Los Angeles Times",
+            "Los Angeles Times",
+            "Sbarro files for bankruptcy",
+        ),
+        ("UPDATE 2-Chiquita and Fyffes agree merger", None, "Chiquita and Fyffes agree merger"),
+        ("Minister quits over the budget row and the  ...", None, "Minister quits over the budget row and"),
+        ("Storm hits  coast (VIDEO)", None, "Storm hits coast"),
+        ("Plain title", "Reuters", "Plain title"),
+    ],
+)
+def test_clean_title(title, outlet, expected):
+    assert clean_title(title, outlet=outlet) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("2024-05-01", "2024-05-01T00:00:00+00:00"), ("2024-05-01T10:30:00+02:00", "2024-05-01T08:30:00+00:00")],
+)
+def test_parse_time(value, expected):
+    assert dt.datetime.fromtimestamp(parse_time(value), dt.UTC).isoformat() == expected
+
+
+def _article(aid: str, title: str, text: str, date: str, names: list[str]) -> Article:
+    entities, cursor = [], 0
+    for name in names:
+        start = text.index(name, cursor)
+        entities.append(Entity(start, start + len(name), name, "PERSON"))
+        cursor = start
+    return Article(
+        id=aid,
+        source=aid,
+        text=text,
+        title=title,
+        outlet=aid.upper(),
+        body=[Span(0, len(text))],
+        published=PublishedDate(date, "metadata", 1.0),
+        entities=entities,
+    )
+
+
+def test_describe_events_from_articles():
+    articles = [
+        _article(
+            "x",
+            "Mayor Lind opens the bridge",
+            "Mayor Lind opened the new bridge. Lind cut the ribbon.",
+            "2024-03-02",
+            ["Lind", "Lind"],
+        ),
+        _article(
+            "y",
+            "Lind opens bridge to traffic",
+            "The bridge opened, said Mayor Lind and Ada Moss.",
+            "2024-03-01",
+            ["Lind", "Ada Moss"],
+        ),
+    ]
+    inputs = [event_input(a) for a in articles]
+    assert inputs[0].entities == ("Lind",) and inputs[1].published == "2024-03-01"
+    ids = EventClusterer().add(inputs)
+    (event,) = describe_events(articles, dict(zip(["x", "y"], ids, strict=True)))
+    assert event.date == "2024-03-01"
+    assert event.actors == ["Lind", "Ada Moss"]
+    assert sorted(event.articles) == ["x", "y"]
+    assert "bridge" in event.title
+
+
+def _pairwise_f1(gold: dict[str, str], pred: dict[str, str]) -> float:
+    """Pairwise F1 exactly as ../shared/eval/score_clusters.py computes it."""
+
+    def pairs(counter: Counter) -> int:
+        return sum(comb(n, 2) for n in counter.values())
+
+    ids = list(gold)
+    tp = pairs(Counter((gold[i], pred[i]) for i in ids))
+    precision = tp / pairs(Counter(pred[i] for i in ids))
+    recall = tp / pairs(Counter(gold[i] for i in ids))
+    return 2 * precision * recall / (precision + recall)
+
+
+@pytest.mark.corpus
+def test_headline_stream_quality_gate():
+    path = corpus_path("headlines", "uci-dev.csv")
+    rows = [
+        r for r in csv.DictReader(path.open(newline="", encoding="utf-8")) if r["STORY"] and r["TIMESTAMP"]
+    ]
+    items = [
+        EventInput(
+            id=r["ID"],
+            title=r["TITLE"],
+            published=dt.datetime.fromtimestamp(int(r["TIMESTAMP"]) / 1000, dt.UTC).isoformat(),
+            outlet=r["PUBLISHER"],
+        )
+        for r in rows
+    ]
+    ids = EventClusterer().add(items)
+    f1 = _pairwise_f1({r["ID"]: r["STORY"] for r in rows}, dict(zip((i.id for i in items), ids, strict=True)))
+    # Measured 0.919 with the default settings (docs/events.md); the floor sits just under it.
+    assert f1 >= 0.91, f"pairwise F1 {f1:.3f} fell under the floor 0.91"

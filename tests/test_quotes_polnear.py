@@ -1,0 +1,102 @@
+"""Quality gate and speed of quotes on PolNeAR's dev split, scored with the shared scorer."""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import time
+from types import ModuleType
+
+import pytest
+from conftest import SHARED, corpus_path
+
+from storyline.model import Article
+from storyline.nlp import get_nlp
+from storyline.quotes import find_quotes
+
+# Floors just under the figures measured on dev (docs/quotes.md) with the built lexicon.
+FLOORS = {"direct": 0.87, "strict": 0.69, "speaker": 0.83, "all": 0.61, "exact": 0.43}
+# The issue's budget: quotes add at most 15% to the time of the spaCy pipeline alone.
+MAX_TIME_RATIO = 0.15
+
+
+def scorer() -> ModuleType:
+    path = SHARED / "eval" / "score_quotes.py"
+    if not path.exists():
+        pytest.skip(f"needs the shared scorer at {path}")
+    spec = importlib.util.spec_from_file_location("score_quotes", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@functools.cache
+def dev_run():
+    """(documents, parsed docs, predicted quotes, spaCy seconds, quotes seconds) on dev."""
+    sq = scorer()
+    docs = sq.load_split(corpus_path("polnear"), "dev", None)
+    texts = [text for _, text, _ in docs]
+    started = time.perf_counter()
+    parsed = list(get_nlp().pipe(texts, batch_size=16))
+    parse_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    quotes = [
+        find_quotes(Article(id=str(i), source=str(path), text=text), doc)
+        for i, ((path, text, _), doc) in enumerate(zip(docs, parsed, strict=True))
+    ]
+    return docs, quotes, parse_seconds, time.perf_counter() - started
+
+
+def figures() -> dict[str, float]:
+    """The scorer's direct, strict, speaker, all and exact figures, computed its way."""
+    sq = scorer()
+    docs, quotes, _, _ = dev_run()
+    c = dict.fromkeys(("d", "d8", "dp", "dg", "sok", "sn", "a", "ae", "ap", "ag"), 0)
+    for (_, text, gold), found in zip(docs, quotes, strict=True):
+        preds = [
+            {
+                "content": [(q.content.start, q.content.end)],
+                "kind": q.kind,
+                "speaker": [(q.speaker_mention.start, q.speaker_mention.end)] if q.speaker_mention else None,
+            }
+            for q in found
+        ]
+        gd = [g for g in gold if g["direct"]]
+        pd = [p for p in preds if p["kind"] in ("direct", "mixed")]
+        gs, ps = [sq.positions(g["content"]) for g in gd], [sq.positions(p["content"]) for p in pd]
+        pairs = sq.match(gs, ps, 0.3)
+        c["d"] += len(pairs)
+        c["d8"] += len(sq.match(gs, ps, 0.8))
+        c["dp"] += len(pd)
+        c["dg"] += len(gd)
+        for i, j in pairs:
+            if "source" in gd[i]:
+                c["sn"] += 1
+                mention = pd[j]["speaker"]
+                c["sok"] += bool(mention and sq.positions(mention) & sq.positions(gd[i]["source"]))
+        gs, ps = [sq.positions(g["content"]) for g in gold], [sq.positions(p["content"]) for p in preds]
+        c["a"] += len(sq.match(gs, ps, 0.5))
+        gold_exact = {sq.trimmed(text, g["content"]) for g in gold}
+        c["ae"] += len(gold_exact & {sq.trimmed(text, p["content"]) for p in preds})
+        c["ap"] += len(preds)
+        c["ag"] += len(gold)
+    return {
+        "direct": sq.prf(c["d"], c["dp"], c["dg"])[2],
+        "strict": sq.prf(c["d8"], c["dp"], c["dg"])[2],
+        "speaker": c["sok"] / c["sn"],
+        "all": sq.prf(c["a"], c["ap"], c["ag"])[2],
+        "exact": sq.prf(c["ae"], c["ap"], c["ag"])[2],
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("figure", sorted(FLOORS))
+def test_quality_gate_on_polnear_dev(figure):
+    measured = figures()[figure]
+    assert measured >= FLOORS[figure], f"{figure} {measured:.3f} fell below {FLOORS[figure]}"
+
+
+@pytest.mark.slow
+def test_quotes_cost_at_most_15_percent_of_spacy():
+    _, _, parse_seconds, quote_seconds = dev_run()
+    assert quote_seconds / parse_seconds <= MAX_TIME_RATIO, (quote_seconds, parse_seconds)
