@@ -26,12 +26,22 @@ BODY_CHARS = 1200
 def _pending(store: Store) -> list[dict[str, Any]]:
     rows = store.conn.execute(
         """SELECT a.id, a.title, a.published, a.outlet, a.ingested_at, substr(a.text, 1, ?) AS opening,
+                  json_extract(a.data, '$.meta.published') AS given,
                   (SELECT count(*) FROM articles c WHERE c.duplicate_of = a.id) AS copies
            FROM articles a
            WHERE a.event IS NULL AND a.duplicate_of IS NULL AND a.state = ?
            ORDER BY coalesce(a.published, date(a.ingested_at, 'unixepoch')), a.n""",
         (BODY_CHARS, STATE_ANALYSED)).fetchall()
     return [dict(r) for r in rows]
+
+
+def _moment(row: dict[str, Any]) -> str:
+    """When a report appeared: the full timestamp given with it when it agrees with its date (feeds
+    and APIs give the minute), else its date, else the day it was ingested."""
+    given, published = row["given"], row["published"]
+    if published and isinstance(given, str) and given.startswith(published) and len(given) > len(published):
+        return given
+    return published or dt.datetime.fromtimestamp(row["ingested_at"], dt.UTC).date().isoformat()
 
 
 def _entities(store: Store, ids: list[str]) -> dict[str, tuple[str, ...]]:
@@ -122,8 +132,7 @@ def assign_events(store: Store, *, settings: Settings) -> int:
             clusterer = EventClusterer(settings, state=store.corpus_state(STATE_KEY))
             entities = _entities(store, [p["id"] for p in pending])
             items = [EventInput(
-                id=p["id"], title=p["title"] or "",
-                published=p["published"] or dt.datetime.fromtimestamp(p["ingested_at"], dt.UTC).date().isoformat(),
+                id=p["id"], title=p["title"] or "", published=_moment(p),
                 text=p["opening"] or "", entities=entities.get(p["id"], ()), outlet=p["outlet"],
                 copies=1 + p["copies"]) for p in pending]
             ids = clusterer.add(items)

@@ -132,6 +132,10 @@ GOOD: dict[str, tuple[bytes, list[str]]] = {
         ),
         [],  # ids are hashes of the record origins; counted below
     ),
+    "jsonl/surrogate.jsonl": (
+        b'{"id": "surrogate", "text": "The mayor \\ud800 said the bridge is shut."}\n',
+        ["surrogate"],
+    ),
     "dates/dates.jsonl": (
         jsonl(
             {"id": "future", "title": "From the future", "published": "2999-01-01", "text": story(20)},
@@ -248,6 +252,7 @@ def test_odd_but_readable_texts_are_stored_with_their_warnings(
     _, db, _ = built
     assert "read.lossy" in article_errors(db, "lossy-utf8")
     assert "read.bad_html" in article_errors(db, "cut-title-only")  # kept as a headline
+    assert "read.lossy" in article_errors(db, "surrogate")  # a lone surrogate escape became U+FFFD
     assert "text.too_long" in article_errors(db, "million")
     with Store(db, readonly=True) as store:
         assert len(store.article("million").text) == MILLION
