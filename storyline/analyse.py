@@ -17,7 +17,6 @@ from .errors import StorylineError
 from .model import Article, ArticleError, RawDocument, Span
 from .settings import Settings
 
-
 # Boilerplate kinds that are page furniture rather than the report's own words.
 DEBRIS = frozenset({"share", "image", "teaser", "copyright", "pipe", "section", "subscription"})
 
@@ -149,16 +148,22 @@ class Analyser:
 
     def run(self, items: Iterable[tuple[Article, list[Span] | None]], *, chunk: int = 16) -> Iterator[Article]:
         """Analysed articles in input order; ``only`` limits the analysis to a copy's own paragraphs."""
+        yield from self.submit(items, chunk=chunk)()
+
+    def submit(self, items: Iterable[tuple[Article, list[Span] | None]], *,
+               chunk: int = 16) -> Callable[[], list[Article]]:
+        """Start analysing ``items`` in the workers; the returned callable waits for them, in input order.
+
+        A caller that submits the next batch before collecting this one keeps the workers busy while it
+        stores results. Small batches are analysed in this process, when collected.
+        """
         items = list(items)
-        if not items:
-            return
         if self.processes == 1 or len(items) < 2 * chunk:
-            yield from _analyse_batch(items, self.settings)
-            return
-        chunks = [items[i : i + chunk] for i in range(0, len(items), chunk)]
+            return lambda: _analyse_batch(items, self.settings) if items else []
         pool = self._executor()
-        for result in pool.map(_analyse_batch, chunks, [self.settings] * len(chunks)):
-            yield from result
+        futures = [pool.submit(_analyse_batch, items[i : i + chunk], self.settings)
+                   for i in range(0, len(items), chunk)]
+        return lambda: [article for future in futures for article in future.result()]
 
     def close(self) -> None:
         if self._pool is not None:

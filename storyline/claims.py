@@ -17,7 +17,7 @@ from typing import Any
 from .actors import ArticleActors, Mention, canonical_name, find_actors, resolve_mention
 from .claim_parts import find_conditions, find_modality, find_quantities, is_negated
 from .dossier import Dossier, PhraseMatcher, phrase_matcher
-from .model import Article, Claim, Quote, Span
+from .model import Article, Claim, Quantity, Quote, Span
 
 # Verbs that report what someone else holds: their subject is the reporter, not the actor.
 _REPORTING_BASES = """say tell report add note insist stress emphasize emphasise acknowledge praise highlight
@@ -36,6 +36,7 @@ _REPORTING = frozenset(
     {form for base in _REPORTING_BASES for form in _inflections(base)}
     | {"said", "told", "wrote", "written", "made", "makes", "make", "making"}
 )
+_CURRENCIES = {"USD", "EUR", "GBP"}
 _REPRESENTED = {"country", "government", "administration", "nation", "state", "organisation", "organization"}
 _PRONOUNS = {"it", "they", "he", "she", "we", "i", "its", "their", "his", "her"}
 _LIST_CUE = re.compile(
@@ -479,19 +480,28 @@ def _expand_lists(text: str, chosen: list[Mention], usable: list[Mention], *, en
     return chosen
 
 
-def _quantity(text: str, sentence: Span, hit: _Hit, unit: str | None, used: set[int]) -> Any:
-    found = [(s, q) for s, q in find_quantities(text, sentence, count_unit=unit) if s.start not in used]
-    if unit:
-        found = [(s, q) for s, q in found if q.unit == unit or unit == "troops" and q.unit == "troops"] or [
-            (s, q) for s, q in found if q.unit not in {"troops", "USD", "EUR", "GBP", "percent_gdp"}
-        ]
-    else:
-        found = []
+def _quantity(text: str, sentence: Span, hit: _Hit, unit: str | None, used: set[int]) -> Quantity | None:
+    """The quantity nearest the kind that counts in the kind's unit (any currency for money)."""
+    if not unit:
+        return None
+    found = [
+        (span, quantity)
+        for span, quantity in find_quantities(text, sentence, count_unit=unit)
+        if span.start not in used and _fits(quantity.unit, unit)
+    ]
     if not found:
         return None
     span, quantity = min(found, key=lambda x: _distance(_Hit(x[0].start, x[0].end, ""), hit))
     used.add(span.start)
     return quantity
+
+
+def _fits(found: str, wanted: str) -> bool:
+    if found == wanted:
+        return True
+    if wanted in _CURRENCIES:
+        return found in _CURRENCIES
+    return wanted == "percent_gdp" and found == "percent"
 
 
 def _nearest_condition(text: str, conditions: list[Span], hit: _Hit) -> str | None:

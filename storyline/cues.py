@@ -144,6 +144,14 @@ def _antecedent_of_relative(subject: Token) -> Token:
     return subject
 
 
+def _on_line_of(cue: Token, tokens: list[Token]) -> list[Token]:
+    """The tokens on the cue's line: reported speech does not run over a paragraph break
+    (the parser glues a headline and a dateline to the first sentence)."""
+    if not tokens or not any(_breaks_line(t) for t in tokens[:-1]):
+        return tokens
+    return [t for t in tokens if _same_line(t, cue) and not t.is_space]
+
+
 def _same_line(a: Token, b: Token) -> bool:
     """Whether no line break separates two tokens."""
     low, high = min(a.i, b.i), max(a.i, b.i)
@@ -219,7 +227,7 @@ def _according_frame(token: Token) -> Frame | None:
     if pobj is None:
         return None
     phrase = {t.i for t in token.subtree}
-    content = [t for t in token.sent if t.i not in phrase and not t.is_space]
+    content = _on_line_of(token, [t for t in token.sent if t.i not in phrase and not t.is_space])
     return Frame(token, to, list(pobj.subtree), content, according=True)
 
 
@@ -237,7 +245,7 @@ def find_frames(doc: Doc | Span) -> list[Frame]:
         if links is None or token.pos_ not in ("VERB", "AUX"):
             continue
         subject = _subject(token)
-        content = _content_tokens(token, links)
+        content = _on_line_of(token, _content_tokens(token, links))
         if not content and subject is None:
             continue
         cue_end = token

@@ -6,14 +6,15 @@ picks up the articles it had not finished, and stores nothing twice.
 
 from __future__ import annotations
 
-import itertools
+import collections
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from .analyse import Analyser, prepare
-from .model import Article, ArticleError, RawDocument, Span, to_dict
+from .model import Article, ArticleError, RawDocument, Span, from_dict, to_dict
 from .settings import Settings
 from .store import STATE_ANALYSED, STATE_DEDUPED, STATE_READ, Store
 
@@ -185,37 +186,69 @@ def _own_paragraphs(store: Store, ids: list[str]) -> dict[str, list[Span]]:
     return {k: list(link.added) for k, link in SqliteCopyStorage(store.conn).links(ids).items()}
 
 
+# Articles per analysis batch, and batches in flight: the workers parse the next batch while this
+# process stores the last one, and memory holds at most ANALYSIS_AHEAD batches whatever the store's size.
+ANALYSIS_BATCH = 256
+ANALYSIS_AHEAD = 2
+
+
+def _deduped_batches(store: Store, size: int) -> Iterator[list[tuple[Article, bool]]]:
+    """Articles waiting for analysis in ingest order, each with whether it is a copy.
+
+    Paged by position, not by state, so a batch still in the workers is not read again.
+    """
+    last = 0
+    while True:
+        rows = store.conn.execute(
+            "SELECT n, text, data, duplicate_of FROM articles WHERE state = ? AND n > ? ORDER BY n LIMIT ?",
+            (STATE_DEDUPED, last, size)).fetchall()
+        if not rows:
+            return
+        last = rows[-1]["n"]
+        batch = []
+        for row in rows:
+            data = json.loads(row["data"])
+            data["text"] = row["text"]
+            batch.append((from_dict(Article, data), row["duplicate_of"] is not None))
+        yield batch
+
+
 def analyse_stored(store: Store, *, settings: Settings, report: BuildReport,
                    progress: Progress | None = None) -> None:
     """Analyse canonical articles in full and copies only in the paragraphs they add of their own."""
+    in_flight: collections.deque[tuple[Callable[[], list[Article]], list[str], int]] = collections.deque()
+
+    def store_oldest() -> None:
+        collect, skipped, size = in_flight.popleft()
+        results = collect()
+        with store.transaction():
+            for article in results:
+                store.put_analysis(article)
+            store.set_state(skipped, STATE_ANALYSED)
+        report.analysed += len(results)
+        if progress:
+            progress(size)
+
     with Analyser(settings=settings) as analyser:
-        while True:
-            batch = list(itertools.islice(store.articles(state=STATE_DEDUPED), 256))
-            if not batch:
-                break
-            copies = {r["id"] for r in store.conn.execute(
-                "SELECT id FROM articles WHERE state = ? AND duplicate_of IS NOT NULL", (STATE_DEDUPED,))}
-            own = _own_paragraphs(store, [a.id for a in batch if a.id in copies])
+        for batch in _deduped_batches(store, ANALYSIS_BATCH):
+            own = _own_paragraphs(store, [a.id for a, is_copy in batch if is_copy])
             todo: list[tuple[Article, list[Span] | None]] = []
             skipped: list[str] = []
-            for article in batch:
+            for article, is_copy in batch:
                 if not article.text.strip():
                     skipped.append(article.id)
-                elif article.id in copies:
+                elif is_copy:
                     if own.get(article.id):
                         todo.append((article, own[article.id]))
                     else:
                         skipped.append(article.id)
                 else:
                     todo.append((article, None))
-            results = list(analyser.run(todo))
-            with store.transaction():
-                for article in results:
-                    store.put_analysis(article)
-                store.set_state(skipped, STATE_ANALYSED)
-            report.analysed += len(results)
-            if progress:
-                progress(len(batch))
+            in_flight.append((analyser.submit(todo), skipped, len(batch)))
+            if len(in_flight) >= ANALYSIS_AHEAD:
+                store_oldest()
+        while in_flight:
+            store_oldest()
 
 
 def cluster_events(store: Store, *, settings: Settings, report: BuildReport) -> None:

@@ -87,7 +87,8 @@ def variants(text: str, rng: random.Random, count: int) -> Iterator[str]:
             text = text.upper() if rng.random() < 0.5 else text.lower()
         else:
             text = "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 30)))
-        yield text[:2_000]
+        text = text[:600]  # bounded for speed; long texts are test_bad_input's (a million characters)
+        yield text
 
 
 def inside(span: Span | None, text: str) -> bool:
@@ -196,7 +197,7 @@ RECORD = st.fixed_dictionaries(
 )
 
 
-@fuzz(1_000)
+@fuzz(500)
 @given(lines=st.lists(st.one_of(RECORD.map(json.dumps), TEXTS, st.just("")), max_size=10))
 def test_json_lines_of_any_records_read_line_by_line(lines: list[str]) -> None:
     path = FOLDER / "lines.jsonl"
@@ -236,7 +237,7 @@ def article_of(text: str, title: str | None = None, published: object = None) ->
     return article
 
 
-@fuzz(1_400)
+@fuzz(1_500)
 @given(text=TEXTS, title=st.none() | TEXTS, rng=SEEDS)
 def test_cleaning_keeps_every_span_inside_the_text(text: str, title: str | None, rng: random.Random) -> None:
     for variant in variants(text, rng, 40):
@@ -252,8 +253,13 @@ def test_cleaning_keeps_every_span_inside_the_text(text: str, title: str | None,
 TODAY = dt.date(2025, 6, 1)
 
 
-@fuzz(600)
-@given(text=TEXTS, published=st.none() | PUBLISHED, rng=SEEDS)
+@fuzz(400)
+@given(
+    text=TEXTS,
+    published=st.sampled_from([None, None, None, "2024-03-05T10:00:00Z", "0001-01-01", "9999-12-31"])
+    | PUBLISHED,
+    rng=SEEDS,
+)
 def test_dates_stay_in_range_and_inside_the_text(text: str, published: object, rng: random.Random) -> None:
     # A given date that does not parse costs dateparser 0.1-0.4 s: only the first variant carries one.
     for number, variant in enumerate(variants(text, rng, 15)):
@@ -267,7 +273,7 @@ def test_dates_stay_in_range_and_inside_the_text(text: str, published: object, r
     run("dates", 15)
 
 
-@fuzz(1_000)
+@fuzz(800)
 @given(text=TEXTS, reference=st.sampled_from([None, "2024-03-05", "1999-12-31", "bad", "0001-01-01", "9999-12-31"]),
        rng=SEEDS)  # fmt: skip
 def test_time_expressions_stay_inside_the_text(text: str, reference: str | None, rng: random.Random) -> None:

@@ -119,7 +119,7 @@ def _wide_codec(head: bytes) -> bool:
         raise DecodeError(f"binary data ({name} signature)", code="read.binary")
     if head.startswith(WIDE_BOMS):
         return True
-    if b"\x00" in head:
+    if b"\x00" in head[:SNIFF_BYTES]:  # NUL bytes further on are the lines' own problem
         if find_wide_encoding(head[:SNIFF_BYTES]) is None:
             raise DecodeError("binary data (NUL bytes that are not UTF-16 or UTF-32)", code="read.binary")
         return True
