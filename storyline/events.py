@@ -140,6 +140,23 @@ def item_terms(item: EventInput) -> Counter[str]:
     return terms
 
 
+import os
+_EXP = os.environ.get("EVX", "")
+_CORE = float(os.environ.get("EVCORE", "0.6"))
+_ABSENT = float(os.environ.get("EVABS", "0.05"))
+
+
+def _exclusive_core(a: _Cluster, b: _Cluster) -> bool:
+    for term, n in a.heads.items():
+        if n >= _CORE * a.size and b.heads.get(term, 0) < _ABSENT * b.size:
+            return True
+    return False
+
+
+def _conflict(a: _Cluster, b: _Cluster) -> bool:
+    return _exclusive_core(a, b) and _exclusive_core(b, a)
+
+
 def _carried(cluster: _Cluster) -> tuple[int, int, int]:
     return (cluster.reach, cluster.size, -cluster.seq)
 
@@ -265,6 +282,8 @@ class EventClusterer:
             # enough words to be placed on arrival, so their events merge only when much closer.
             per_report = (cluster.words + other.words) / (cluster.size + other.size)
             bar = min(0.9, self._merge_at * math.sqrt(max(1.0, per_report / _HEADLINE_WORDS)))
+            if _EXP and _conflict(cluster, other):
+                continue
             if _cosine(profile, self._profile(other)) - gap * _MERGE_GAP_COST >= bar:
                 # The event carried by more reports keeps its id (fewer rows change in the store).
                 keep, drop = (cluster, other) if _carried(cluster) >= _carried(other) else (other, cluster)

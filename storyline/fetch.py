@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import time
 import urllib.request
 from urllib.parse import urlparse
 
@@ -38,11 +39,21 @@ def fetch(url: str, *, timeout: float = 20.0, max_bytes: int = 10_000_000, allow
     """The body of a URL, refused past ``max_bytes``; raises InputError with a fetch.* code."""
     check_address(url, allow_private=allow_private)
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    # `timeout` bounds each socket wait; the deadline bounds the whole transfer, so a server that
+    # drips one byte a second cannot hold a poll for ever.
+    deadline = time.monotonic() + timeout
+    chunks: list[bytes] = []
+    size = 0
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - scheme checked above
-            body = response.read(max_bytes + 1)
+            while chunk := response.read1(65536):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > max_bytes:
+                    raise LimitError(f"{url} is over {max_bytes} bytes", code="fetch.too_large")
+                if time.monotonic() > deadline:
+                    raise InputError(f"cannot fetch {url}: no complete answer within {timeout:g} s",
+                                     code="fetch.failed")
     except OSError as exc:
         raise InputError(f"cannot fetch {url}: {exc}", code="fetch.failed") from exc
-    if len(body) > max_bytes:
-        raise LimitError(f"{url} is over {max_bytes} bytes", code="fetch.too_large")
-    return body
+    return b"".join(chunks)

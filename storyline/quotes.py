@@ -332,7 +332,7 @@ def find_quotes(article: Article, doc: Doc, *, aliases: Mapping[str, str] | None
 
     direct = list(quotes)
     for frame in frames:
-        if frame.cue.i in used or any(p.start <= frame.cue.idx < p.end for p in speech):
+        if frame.cue.i in used:
             continue
         reported = _close_over(_span(_trim(frame.content)), passages)
         if reported is None or any(q.content.overlaps(reported) for q in direct):

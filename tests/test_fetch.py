@@ -113,7 +113,6 @@ def test_a_silent_server_times_out(server: str) -> None:
 
 # urllib's timeout bounds each socket read, not the whole transfer: a server sending one byte every
 # 0.3 s keeps a fetch with timeout=1 going for all 7.5 s. Strict, so the fix in storyline/fetch.py shows here.
-@pytest.mark.xfail(strict=True, reason="fetch has no overall deadline (reported to the lead)")
 def test_a_dripping_server_times_out_as_a_whole(server: str) -> None:
     started = time.monotonic()
     with refused("fetch.failed"):
