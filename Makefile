@@ -19,15 +19,15 @@ install: $(STAMP)  ## create .venv and install storyline with its test and Spark
 
 demo: $(STAMP)  ## build a store from examples/ and show what it holds
 	rm -f $(DB) $(DB)-wal $(DB)-shm
-	$(BIN)/storyline build --db $(DB) examples/corpus
+	$(BIN)/storyline build --db $(DB) --dossier examples/dossier.toml examples/corpus
 	$(BIN)/storyline stats --db $(DB)
 	@echo
 	@echo "Try next:"
 	@echo "  $(BIN)/storyline search --db $(DB) 'stabilisation force'"
 	@echo "  $(BIN)/storyline duplicates --db $(DB)"
-	@echo "  $(BIN)/storyline quotes --db $(DB) --speaker 'Ilse Marrow'"
-	@echo "  $(BIN)/storyline dossier --db $(DB) --name examples/dossier.toml"
-	@echo "  $(BIN)/storyline timeline --db $(DB) --format png -o timeline.png"
+	@echo "  $(BIN)/storyline quotes --db $(DB) --speaker 'Henrik Baerveldt'"
+	@echo "  $(BIN)/storyline dossier --db $(DB) --as-of 2025-06-30"
+	@echo "  $(BIN)/storyline timeline --db $(DB) --dossier examples/dossier.toml --format png -o timeline.png"
 	@echo "  $(BIN)/storyline serve --db $(DB)"
 
 test: $(STAMP)  ## every test, slow suites included (what CI runs)

@@ -27,7 +27,6 @@ from . import queries
 from .errors import StorylineError, UsageError
 
 API_VERSION = "1"
-DEFAULT_DOSSIER = "ukraine-security-guarantees"
 
 
 def _date(value: str | None) -> str | None:
@@ -203,11 +202,11 @@ def _add_api_routes(app: FastAPI) -> None:  # noqa: C901 - one route table
         return {"items": to_dict(find_positions(conn, actor=actor, topic=topic, as_of=_date(as_of)))}
 
     @app.get("/api/dossier", tags=["dossier"])
-    def dossier(conn: Conn, name: str = DEFAULT_DOSSIER, as_of: str | None = None) -> dict[str, Any]:
-        """The layered picture of a dossier as of a date: latest positions with evidence and outlets."""
-        from .views import picture
+    def dossier(conn: Conn, name: str | None = None, as_of: str | None = None) -> dict[str, Any]:
+        """The layered picture of a dossier as of a date (default: the dossier the store was built with)."""
+        from .views import built_with, picture
 
-        return picture(conn, name, as_of=_date(as_of))
+        return picture(conn, name or built_with(conn), as_of=_date(as_of))
 
     @app.get("/api/timeline", tags=["events"])
     def timeline(conn: Conn, story: str | None = None, actor: str | None = None,

@@ -341,19 +341,21 @@ def vars_of(obj: Any) -> dict[str, Any]:
 
 @main.command()
 @click.option("--db", default=DEFAULT_DB, show_default=True, help=DB_HELP)
-@click.option("--name", default=DEFAULT.dossier, show_default=True,
-              help="A shipped dossier's name or the path of a dossier TOML file.")
+@click.option("--name", default=None,
+              help="A shipped dossier's name or the path of a dossier TOML file (default: the one the store "
+                   "was built with).")
 @click.option("--as-of", "as_of", default=None, help="The picture as it stood on this date (YYYY-MM-DD).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @guarded
-def dossier(db: str, name: str, as_of: str | None, fmt: str) -> None:
+def dossier(db: str, name: str | None, as_of: str | None, fmt: str) -> None:
     """The layered picture of a dossier: actor by actor, the latest position, its date, its evidence
     and the outlets that carried it."""
     from .positions import render_picture_text
     from .views import picture
 
     _check_date(as_of)
-    result = picture(_open_store(db).conn, name, as_of=as_of)
+    store = _open_store(db)
+    result = picture(store.conn, name or store.corpus_state("dossier", DEFAULT.dossier), as_of=as_of)
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
     else:

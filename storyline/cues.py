@@ -84,6 +84,16 @@ def load_lexicon() -> dict[str, CueEntry]:
 
 
 @functools.cache
+def _speech_forms() -> frozenset[str]:
+    return frozenset(form for lemma in SPEECH_LEMMAS for form in inflect(lemma))
+
+
+def is_speech_verb(token: Token) -> bool:
+    """Whether a cue is one of the speech verbs (not only a learned cue like "underscores")."""
+    return token.lower_ in _speech_forms() or token.lower_ == "according"
+
+
+@functools.cache
 def cue_forms() -> dict[str, tuple[str, ...]]:
     """Every verb form read as a cue, with the content links to look for, commonest first."""
     forms: dict[str, tuple[str, ...]] = {}
@@ -244,6 +254,8 @@ def find_frames(doc: Doc | Span) -> list[Frame]:
         links = forms.get(token.lower_)
         if links is None or token.pos_ not in ("VERB", "AUX"):
             continue
+        if token.dep_ == "acl" and token.tag_ == "VBN":
+            continue  # "a program called EB-5" names a thing; nobody speaks
         subject = _subject(token)
         content = _on_line_of(token, _content_tokens(token, links))
         if not content and subject is None:

@@ -16,6 +16,8 @@ from typing import Any
 
 from .model import Article, Event
 from .settings import DEFAULT, Settings
+import os
+_EXP = os.environ.get("EVX", "")
 
 STATE_VERSION = 1
 
@@ -115,7 +117,18 @@ def stem(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
+        word = word[:-1]
+    if "st" in _EXP and word.isalpha():
+        for suffix in ("ing", "ed"):
+            if len(word) - len(suffix) >= 3 and word.endswith(suffix):
+                word = word[: -len(suffix)]
+                if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+                    word = word[:-1]
+                break
+        if len(word) > 3 and word.endswith("e"):
+            word = word[:-1]
+        if len(word) > 3 and word.endswith("y"):
+            word = word[:-1] + "i"
     return word
 
 
@@ -140,8 +153,6 @@ def item_terms(item: EventInput) -> Counter[str]:
     return terms
 
 
-import os
-_EXP = os.environ.get("EVX", "")
 _CORE = float(os.environ.get("EVCORE", "0.6"))
 _ABSENT = float(os.environ.get("EVABS", "0.05"))
 

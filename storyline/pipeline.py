@@ -262,6 +262,10 @@ def build(store: Store, paths: Sequence[str], *, settings: Settings,
           progress: Callable[[str, int | None], Progress] | None = None) -> BuildReport:
     """Ingest inputs and run every stage, corpus stages included, resuming unfinished work."""
     report = BuildReport()
+    if settings.dossier:
+        # The dossier whose claims the store holds: `storyline dossier` shows it unless told otherwise.
+        with store.transaction():
+            store.set_corpus_state("dossier", settings.dossier)
     ingest(store, paths, settings=settings, report=report,
            progress=progress("read", None) if progress else None)
     deduplicate(store, settings=settings, report=report)

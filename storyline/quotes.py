@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from .cues import Frame, find_frames
+from .cues import Frame, find_frames, is_speech_verb
 from .model import Article, Quote, Span
 from .quote_marks import DOUBLE_MARKS, Passage, find_passages, speaker_label
 from .speakers import SpeakerIndex
@@ -208,12 +208,14 @@ def _attach(
     if not candidates:
         return
 
-    def distance(f: Frame) -> tuple[int, int]:
-        # A frame whose content holds the quote beats a nearer one that only mentions speech.
-        holds = any(group.start <= t.idx < group.end for t in f.content)
+    def distance(f: Frame) -> tuple[int, int, int]:
+        # A frame whose content holds the quote beats a nearer one that only mentions speech,
+        # and a speech verb beats a learned cue ("She says it underscores that ... “...”").
+        holds = 0 if any(group.start <= t.idx < group.end for t in f.content) else 1
+        speech = 0 if is_speech_verb(f.cue) else 1
         if group.start <= f.cue.idx < group.end:
-            return (0 if holds else 1, 0)
-        return (0 if holds else 1, min(abs(f.cue.idx - group.start), abs(f.cue.idx - group.end)))
+            return (holds, speech, 0)
+        return (holds, speech, min(abs(f.cue.idx - group.start), abs(f.cue.idx - group.end)))
 
     group.frame = min(candidates, key=distance)
     group.speaker_tokens = _trim(_outside(group.frame.speaker, passages))

@@ -108,7 +108,7 @@ PATTERNS: dict[str, str] = {
         r"\b(?:(?:the|its|a\s+flat|a\s+strong|a\s+weak)\s+)?"
         r"(?:(?P<yrel>this\s+year's|last\s+year's|next\s+year's|the\s+year-(?:earlier|ago)|year-(?:earlier|ago)|"
         rf"(?P<y0>{YEAR}))\s+)?(?:(?P<fiscal>fiscal)[\s-]+)?"
-        r"(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|final|last)[\s-](?P<unit>quarter|half)(?!s)"
+        r"(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|final|last)[\s-](?P<unit>quarter|half)(?!s|-(?:century|to|way|mile|point|final))"
         rf"(?:\s+(?:of\s+|in\s+)?(?:(?P<y>{YEAR})\b|(?P<yrel2>this|last|next)\s+year|(?:fiscal\s+)?(?P<y2>{YEAR})))?"
         rf"|\b(?-i:Q(?P<qn>[1-4]))(?:\s+(?:of\s+)?(?P<qy>{YEAR}))?\b|\b(?P<qy2>{YEAR})\s+(?-i:Q(?P<qn2>[1-4]))\b"
         rf"|\b(?-i:(?P<hn>H[12]))\s+(?P<hy>{YEAR})\b"
@@ -117,7 +117,7 @@ PATTERNS: dict[str, str] = {
     "quarter_ref": (
         r"\b(?:the|this|that|its|last|next)\s+(?:(?P<mod>latest|current|previous|past|last|same|comparable|"
         r"corresponding|recent|year-earlier|year-ago|(?:comparable|corresponding|same)\s+year-(?:earlier|ago)|"
-        rf"(?P<y>{YEAR}))\s+)?(?P<unit>quarter|period)\b(?!s)(?:\s+(?P<tail>a\s+year\s+(?:ago|earlier)|last\s+year))?"
+        rf"(?P<y>{YEAR}))\s+)?(?P<unit>quarter|period)\b(?!s|-)(?:\s+(?P<tail>a\s+year\s+(?:ago|earlier)|last\s+year))?"
     ),
     # last fall, this summer, the winter of 1994
     "season": (
@@ -142,7 +142,7 @@ PATTERNS: dict[str, str] = {
         r"(?P<rel>this|last|next|the\s+past|the\s+last|the\s+next|the\s+coming|the\s+previous|the\s+following|"
         r"this\s+past|the\s+current|the\s+latest|the\s+full|the\s+entire|the\s+whole|that|the\s+same|the|its)\s+"
         r"(?:(?P<fiscal>fiscal|calendar|financial|school|academic)\s+)?(?P<unit>week|weekend|month|year|decade|century)\b"
-        r"(?!-|\s+(?:ago|earlier|later|before|after|of\b|or\s+two))"
+        r"(?!-|\s+(?:ago|earlier|later|of\b|or\s+two))"
         r"|\b(?P<ye>year(?:'s)?[\s-]end|year-to-date)\b"
         r"|\b(?P<dayedge>earlier|later)\s+(?:in\s+)?(?P<dayrel>that|the\s+same|that\s+same|the)\s+day\b"
         r"|\b(?P<dayrel2>that\s+same|that|the\s+same)\s+day\b"
@@ -188,7 +188,7 @@ PATTERNS: dict[str, str] = {
         r"|\b(?P<past>(?:more\s+|most\s+|until\s+|only\s+|very\s+)?recently|lately|"
         r"the\s+past(?!\s+(?:\w+\s+)?(?:year|month|week|day|decade|quarter|centur|hour|minute|spring|summer|fall|"
         r"autumn|winter|\d)))\b"
-        r"|\b(?P<future>the\s+(?:near\s+|distant\s+|foreseeable\s+)?future|future(?=\s+(?:years|months|quarters|weeks))|"
+        r"|\b(?P<future>the\s+(?:near\s+|distant\s+)?future|future(?=\s+(?:years|months|quarters|weeks))|"
         r"as\s+soon\s+as\s+possible|"
         r"a\s+later\s+date|the\s+(?:near|short|long|medium)\s+term|in\s+due\s+course)\b(?!-)"
     ),

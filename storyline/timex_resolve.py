@@ -54,7 +54,7 @@ _SAID_BEFORE = re.compile(
 _FUTURE_BEFORE = re.compile(
     r"\b(?:will|won't|shall|going\s+to|plans?\s+to|planning\s+to|planned|scheduled|expects?\s+to|expected|"
     r"due\s+to|is\s+to|are\s+to|would|set\s+to|intends?\s+to|hopes?\s+to|upcoming|as\s+(?:soon|early)\s+as|"
-    r"next|until|till|deadline)\b|'ll\b",
+    r"next|until|till|deadline|effective)\b|'ll\b",
     re.IGNORECASE,
 )
 _FUTURE_AFTER = re.compile(

@@ -47,6 +47,12 @@ def claim_rows(conn: sqlite3.Connection, *, actor: str | None = None,
                      evidence_text=r["evidence"], group=r["grp"]) for r in rows]
 
 
+def built_with(conn: sqlite3.Connection) -> str:
+    """The dossier the store was built with (recorded by the build), else the flagship."""
+    row = conn.execute("SELECT value FROM corpus_state WHERE key = 'dossier'").fetchone()
+    return json.loads(row[0]) if row else "ukraine-security-guarantees"
+
+
 def picture(conn: sqlite3.Connection, name: str, *, as_of: str | None = None) -> dict[str, Any]:
     """The layered picture of a dossier as of a date, with evidence and outlets."""
     from .dossier import load_dossier

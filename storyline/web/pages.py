@@ -114,7 +114,7 @@ def add_page_routes(app: FastAPI) -> None:  # noqa: C901 - one route table
         return render("actor.html", title=name, name=name, quotes=said, claims=claims, articles=articles)
 
     @app.get("/dossier", response_class=HTMLResponse, include_in_schema=False)
-    def dossier(conn: Conn, name: str = "ukraine-security-guarantees", as_of: str = "") -> HTMLResponse:
+    def dossier(conn: Conn, name: str = "", as_of: str = "") -> HTMLResponse:
         import datetime as dt
 
         from ..views import picture
@@ -125,6 +125,9 @@ def add_page_routes(app: FastAPI) -> None:  # noqa: C901 - one route table
                 dt.date.fromisoformat(as_of)
             except ValueError:
                 error, as_of = f"not a date: {as_of}", ""
+        from ..views import built_with
+
+        name = name or built_with(conn)
         result = picture(conn, name, as_of=as_of or None)
         response = render("dossier.html", title=result.get("title") or name, p=result, name=name, as_of=as_of,
                           error=error)
