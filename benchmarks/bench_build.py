@@ -146,7 +146,8 @@ def load_average() -> float:
     return round(os.getloadavg()[0], 2)
 
 
-def measure_size(work: Path, n: int, *, sources: list, processes: int | None, baseline_n: int) -> dict[str, Any]:
+def measure_size(work: Path, n: int, *, sources: list, processes: int | None, baseline_n: int,
+                 keep_store: Path | None = None) -> dict[str, Any]:
     """One size: write the corpus, run the baseline on its first texts, then the build."""
     corpus = work / f"scale-{n}.jsonl"
     info = write_corpus(corpus, n=n, seed=n, sources=sources)
@@ -167,6 +168,14 @@ def measure_size(work: Path, n: int, *, sources: list, processes: int | None, ba
     result["peak_rss_mb"] = round(memory.peak / 2**20, 1)
     result["peak_rss_main_mb"] = round(memory.peak_main / 2**20, 1)
     result["store_bytes"] = sum(p.stat().st_size for p in work.glob(f"scale-{n}.db*"))
+    if keep_store is not None:
+        import sqlite3
+
+        conn = sqlite3.connect(db)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("VACUUM INTO ?", (str(keep_store),))
+        conn.close()
+        result["kept_store"] = str(keep_store)
     result["load_after"] = load_average()
     corpus.unlink()
     return result
@@ -224,8 +233,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--baseline-n", type=int, default=1000,
                         help="texts spaCy alone parses at each size (its rate per article is what counts)")
     parser.add_argument("--processes", type=int, default=None, help="NLP worker processes (default: settings)")
-    parser.add_argument("--quick", action="store_true", help="300 and 600 articles, baseline on 300")
+    parser.add_argument("--quick", action="store_true", help="150 and 300 articles, baseline on 150")
     parser.add_argument("--workdir", type=Path, help="where corpora and stores go (default: a temporary folder)")
+    parser.add_argument("--keep-store", type=Path, help="copy the store of the largest size here (for bench_store)")
     parser.add_argument("--out", type=Path, help="also write the JSON here")
     parser.add_argument("--child-build", nargs=3, metavar=("DB", "CORPUS", "PROCESSES"), help=argparse.SUPPRESS)
     parser.add_argument("--child-spacy", nargs=2, metavar=("CORPUS", "LIMIT"), help=argparse.SUPPRESS)
@@ -237,14 +247,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if args.child_spacy:
         print(json.dumps(child_spacy(Path(args.child_spacy[0]), int(args.child_spacy[1]))))
         return {}
-    sizes = [300, 600] if args.quick else [int(s) for s in args.sizes.split(",")]
-    baseline_n = 300 if args.quick else args.baseline_n
+    sizes = [150, 300] if args.quick else [int(s) for s in args.sizes.split(",")]
+    baseline_n = 150 if args.quick else args.baseline_n
     sources = load_sources()
     measured = []
     with tempfile.TemporaryDirectory(prefix="storyline-bench-", dir=args.workdir) as tmp:
         for n in sizes:
+            keep = args.keep_store if n == max(sizes) else None
             measured.append(measure_size(Path(tmp), n, sources=sources, processes=args.processes,
-                                         baseline_n=baseline_n))
+                                         baseline_n=baseline_n, keep_store=keep))
             print(json.dumps({"size": n, "done": True}), file=sys.stderr, flush=True)
     result = {"sizes": measured, "rows": rows_of(measured)}
     print(json.dumps(result))

@@ -41,6 +41,8 @@ class Benchmark:
     full: tuple[str, ...]
     quick: tuple[str, ...]
     rows: Callable[[str, Path], list[dict[str, Any]]]
+    takes_out: bool = True  # writes its JSON to --out (else its rows are read from what it prints)
+    takes_work: bool = False  # wants a scratch folder as --work
 
 
 def _json_rows(stdout: str, out: Path) -> list[dict[str, Any]]:
@@ -84,10 +86,18 @@ def _event_rows(stdout: str, out: Path) -> list[dict[str, Any]]:
 
 
 def _spark_rows(stdout: str, out: Path) -> list[dict[str, Any]]:
-    data = json.loads(out.read_text(encoding="utf-8")) if out.exists() and out.stat().st_size else None
-    if isinstance(data, dict) and isinstance(data.get("rows"), list):
-        return list(data["rows"])
-    raise ValueError("bench_spark.py gave no rows (expected a JSON object with 'rows' in --out)")
+    r = json.loads(stdout[stdout.index("{") :])
+    n = f"{r['articles']:,} articles, {r['cores']} cores"
+    rows = [{"benchmark": "spark", "figure": f"Spark local mode, articles per CPU-second ({n})",
+             "value": r["spark_per_cpu_second"], "unit": "articles/cpu-s"}]
+    if "embedded" in r:
+        rows[0].update(baseline="embedded build, same articles", baseline_value=r["embedded_per_cpu_second"],
+                       ratio=round(r["spark_per_cpu_second"] / r["embedded_per_cpu_second"], 2))
+        rows.append({"benchmark": "spark", "figure": f"Spark local mode, wall time ({n})",
+                     "value": r["spark"]["wall"], "unit": "s", "baseline": "embedded build, same articles",
+                     "baseline_value": r["embedded"]["seconds"], "ratio": r["slowdown"],
+                     "note": f"Spark start-up {r['spark'].get('startup')} s"})
+    return rows
 
 
 BENCHMARKS = [
@@ -97,8 +107,9 @@ BENCHMARKS = [
     Benchmark("serve", "bench_serve.py", ("--articles", "100000"), ("--quick",), _json_rows),
     Benchmark("dedup", "bench_dedup.py", ("--n", "100000"), ("--n", "5000", "--memory-docs", "2000"), _dedup_rows),
     Benchmark("events", "bench_events.py", ("--sizes", "10000,30000,100000"), ("--sizes", "2000,6000"),
-              _event_rows),
-    Benchmark("spark", "bench_spark.py", (), ("--quick",), _spark_rows),
+              _event_rows, takes_out=False),
+    Benchmark("spark", "bench_spark.py", ("--articles", "2000"), ("--articles", "200"), _spark_rows,
+              takes_out=False, takes_work=True),
 ]
 
 
@@ -107,8 +118,9 @@ def run_one(bench: Benchmark, *, quick: bool, work: Path, extra: tuple[str, ...]
     script = HERE / bench.script
     out = work / f"{bench.name}.json"
     args = [*(bench.quick if quick else bench.full), *extra]
-    wants_out = bench.name not in ("events",)  # bench_events.py prints its table and takes no --out
-    command = [sys.executable, str(script), *args, *(["--out", str(out)] if wants_out else [])]
+    hidden = ["--out", str(out)] if bench.takes_out else []
+    hidden += ["--work", str(work / f"{bench.name}-work")] if bench.takes_work else []
+    command = [sys.executable, str(script), *args, *hidden]
     shown = " ".join(["python", f"benchmarks/{bench.script}", *args])
     record: dict[str, Any] = {"command": shown, "load_before": round(os.getloadavg()[0], 2)}
     if not script.exists():
@@ -130,6 +142,16 @@ def run_one(bench: Benchmark, *, quick: bool, work: Path, extra: tuple[str, ...]
     return record
 
 
+def _handover(name: str, runs: dict[str, Any], kept: Path) -> tuple[str, ...]:
+    """The build keeps its largest store; the store benchmark measures that one instead of building again."""
+    if name == "build":
+        return ("--keep-store", str(kept))
+    if name == "store" and kept.exists() and "result" in runs.get("build", {}):
+        largest = runs["build"]["result"]["sizes"][-1]
+        return ("--db", str(kept), "--input-bytes", str(largest["input_bytes"]))
+    return ()
+
+
 def _cell(value: Any) -> str:
     if value is None or value == "":
         return ""
@@ -145,7 +167,7 @@ def _cell(value: Any) -> str:
 def render_table(report: dict[str, Any]) -> str:
     """The markdown block: when and where it ran, then one table row per figure."""
     lines = [BEGIN, "", f"Generated {report['generated']} by `{report['command']}` on {report['machine']}.", ""]
-    for name, run in report["runs"].items():
+    for run in report["runs"].values():
         when = run.get("generated", report["generated"])
         lines.append(f"- `{run['command']}`: {run.get('seconds', '?')} s, load average "
                      f"{run.get('load_before', '?')} -> {run.get('load_after', '?')} ({when})")
@@ -190,10 +212,13 @@ def main(argv: list[str] | None = None) -> int:
     previous = json.loads(previous_path.read_text(encoding="utf-8")) if previous_path.exists() else {"runs": {}}
     runs: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="storyline-run-") as tmp:
+        kept = Path(tmp) / "built.db"
         for bench in BENCHMARKS:
             if bench.name in chosen:
                 print(f"running {bench.name} ...", file=sys.stderr, flush=True)
-                runs[bench.name] = {**run_one(bench, quick=args.quick, work=Path(tmp)), "generated": now}
+                extra = _handover(bench.name, runs, kept)
+                runs[bench.name] = {**run_one(bench, quick=args.quick, work=Path(tmp), extra=extra),
+                                    "generated": now}
                 print(f"  {bench.name}: {runs[bench.name].get('seconds')} s", file=sys.stderr, flush=True)
             elif bench.name in previous.get("runs", {}):
                 runs[bench.name] = previous["runs"][bench.name]

@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from .errors import StorylineError
-from .model import Article, ArticleError, RawDocument, Span
+from .model import Article, ArticleError, Claim, RawDocument, Span
 from .settings import Settings
 
 # Boilerplate kinds that are page furniture rather than the report's own words.
@@ -96,7 +96,7 @@ def analyse(article: Article, doc: Any, *, settings: Settings, only: Sequence[Sp
         spans=list(only) if only is not None else None)) or []
     timexes = [t for t in timexes if not any(r.kind in DEBRIS and r.start < t.end and t.start < r.end
                                              for r in article.boilerplate)]
-    claims = []
+    claims: list[Claim] = []
     if dossier is not None:
         claims = _guard("claims", article, lambda: find_claims(view, doc, dossier, quotes=quotes)) or []
     if only is not None:

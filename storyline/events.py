@@ -16,8 +16,6 @@ from typing import Any
 
 from .model import Article, Event
 from .settings import DEFAULT, Settings
-import os
-_EXP = os.environ.get("EVX", "")
 
 STATE_VERSION = 1
 
@@ -69,6 +67,8 @@ class _Cluster:
     reach: int = 0  # reports counting every syndicated copy
     profile: dict[str, float] = field(default_factory=dict)  # cached by _profile at profile_size
     profile_size: int = 0
+    core: frozenset[str] = frozenset()  # cached by _core at core_size
+    core_size: int = 0
 
 
 def parse_time(value: str) -> float:
@@ -117,18 +117,7 @@ def stem(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    if "st" in _EXP and word.isalpha():
-        for suffix in ("ing", "ed"):
-            if len(word) - len(suffix) >= 3 and word.endswith(suffix):
-                word = word[: -len(suffix)]
-                if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
-                    word = word[:-1]
-                break
-        if len(word) > 3 and word.endswith("e"):
-            word = word[:-1]
-        if len(word) > 3 and word.endswith("y"):
-            word = word[:-1] + "i"
+        return word[:-1]
     return word
 
 
@@ -153,13 +142,14 @@ def item_terms(item: EventInput) -> Counter[str]:
     return terms
 
 
-_CORE = float(os.environ.get("EVCORE", "0.6"))
-_ABSENT = float(os.environ.get("EVABS", "0.05"))
+import os
+_CONFLICT_CORE = float(os.environ.get("EVCORE", "0.6"))
+_CONFLICT_ABSENT = float(os.environ.get("EVABS", "0.05"))
 
 
 def _exclusive_core(a: _Cluster, b: _Cluster) -> bool:
     for term, n in a.heads.items():
-        if n >= _CORE * a.size and b.heads.get(term, 0) < _ABSENT * b.size:
+        if n >= _CONFLICT_CORE * a.size and b.heads.get(term, 0) < _CONFLICT_ABSENT * b.size:
             return True
     return False
 
@@ -193,6 +183,14 @@ _SWEEP_SECONDS = 3600.0
 # The stream's word frequencies start from a prior of this many words of unseen text: in a stream of
 # a few reports every shared word would otherwise look common and nothing would ever join.
 PRIOR_WORDS = 10_000
+# An event of at least _CORE_MIN_SIZE reports has a core: the title words of at least half its reports
+# (its actor, its topic). A report that names none of them joins only with a score of _CORE_WAIVER
+# times the threshold: without the rule, one bridging headline ("Stocks fall after Fed official hints
+# at tapering") opens an event about one person to a whole day's market reports. UCI dev headlines:
+# pairwise precision 0.939 -> 0.955 at the same recall (threshold recalibrated, see settings).
+_CORE_SHARE = 0.5
+_CORE_MIN_SIZE = 3
+_CORE_WAIVER = 2.0
 
 
 class EventClusterer:
@@ -251,6 +249,7 @@ class EventClusterer:
             self._close_expired()
             self._swept = self._clock
         terms = item_terms(item)
+        heads = title_terms(item)
         self._docs += 1
         self._df.update(terms.keys())
         self._df_total += len(terms)
@@ -261,14 +260,14 @@ class EventClusterer:
         for cluster in self._candidates(dict.fromkeys(rare, 1)):
             apart = max(0.0, when - cluster.last, cluster.first - when) / 86400.0
             score = self._score(terms, cluster) - self._decay * apart
-            if score >= best_score:
+            if score >= best_score and self._fits_core(cluster, heads, score):
                 best, best_score = cluster, score
         if best is None:
             best = _Cluster(id=f"ev:{item.id}", seq=self._docs, first=when, last=when)
             self._open[best.id] = best
         self._join(best, terms, when)
         best.reach += max(1, item.copies)
-        for term in title_terms(item):
+        for term in heads:
             best.heads[term] = best.heads.get(term, 0) + 1
         if best.size in _MERGE_SIZES:
             self._merge_similar(best)
@@ -293,7 +292,7 @@ class EventClusterer:
             # enough words to be placed on arrival, so their events merge only when much closer.
             per_report = (cluster.words + other.words) / (cluster.size + other.size)
             bar = min(0.9, self._merge_at * math.sqrt(max(1.0, per_report / _HEADLINE_WORDS)))
-            if _EXP and _conflict(cluster, other):
+            if _conflict(cluster, other):
                 continue
             if _cosine(profile, self._profile(other)) - gap * _MERGE_GAP_COST >= bar:
                 # The event carried by more reports keeps its id (fewer rows change in the store).
@@ -317,6 +316,16 @@ class EventClusterer:
             cluster.profile, cluster.profile_size = dict(top), cluster.size
         return cluster.profile
 
+    def _fits_core(self, cluster: _Cluster, heads: set[str], score: float) -> bool:
+        """Whether a report may join: its title names the event's core, or its score is clear enough."""
+        if cluster.size < _CORE_MIN_SIZE or score >= _CORE_WAIVER * self._threshold:
+            return True
+        if cluster.core_size != cluster.size:
+            bar = _CORE_SHARE * cluster.size
+            cluster.core = frozenset(t for t, n in cluster.heads.items() if n >= bar)
+            cluster.core_size = cluster.size
+        return not cluster.core or not cluster.core.isdisjoint(heads)
+
     def _absorb(self, keep: _Cluster, drop: _Cluster) -> None:
         del self._open[drop.id]
         for term, count in drop.counts.items():
@@ -329,7 +338,7 @@ class EventClusterer:
         keep.words += drop.words
         keep.size += drop.size
         keep.reach += drop.reach
-        keep.profile_size = 0
+        keep.profile_size = keep.core_size = 0
         keep.first = min(keep.first, drop.first)
         keep.last = max(keep.last, drop.last)
         self._renamed[drop.id] = keep.id
@@ -361,7 +370,7 @@ class EventClusterer:
             if term not in cluster.counts:
                 self._index.setdefault(term, {})[cluster.id] = None
             cluster.counts[term] = cluster.counts.get(term, 0) + count
-        cluster.profile_size = 0
+        cluster.profile_size = cluster.core_size = 0
         cluster.words += sum(terms.values())
         cluster.size += 1
         cluster.first = min(cluster.first, when)

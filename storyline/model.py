@@ -251,7 +251,7 @@ def _build(tp: Any, value: Any) -> Any:
     if origin is list:
         (inner,) = typing.get_args(tp)
         return [_build(inner, v) for v in value]
-    if dataclasses.is_dataclass(tp) and isinstance(value, dict):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp) and isinstance(value, dict):
         return from_dict(tp, value)
     return value
 

@@ -21,6 +21,15 @@ __all__ = ["find_timexes"]
 RESOLVERS = {**RESOLVERS_PART1, **RESOLVERS_PART2}
 
 _PLURAL_NOUN_AFTER = re.compile(r"^\s+(?!(?:was|has|is|as|this|levels?|its|his|hers)\b)[a-z]+s\b")
+_COUNT_NOUN_AFTER = re.compile(
+    r"\s+(?:people|men|women|children|feet|foot|police|staff|personnel|cattle|head|more|or|to|and|out|of|"
+    r"per|times|percent|miles?|tons?|kilometers?|meters?|yards?|pounds?)\b"
+)
+_AMOUNT_BEFORE = re.compile(
+    r"\b(?:about|some|nearly|almost|over|than|only|roughly|around|approximately|just|least|most|additional|"
+    r"another|total|employs?|employed|hire[sd]?|cut|cutting|killed|wounded)\s+$",
+    re.IGNORECASE,
+)
 _YEAR_CONTEXT_BEFORE = re.compile(
     r"(?:\b(?:in|since|by|until|till|through|from|during|before|after|of|to|and|or|between|early|late|mid|"
     r"around|circa|for|the|year|fiscal|than|at|on|until|season|spring|summer|autumn|fall|winter|end)|[,(–-])\s*$",
@@ -58,7 +67,10 @@ def _plausible(kind: str, m: re.Match[str], text: str) -> bool:
             return True
         if _PLURAL_NOUN_AFTER.match(after):
             return False
-        return bool(_YEAR_CONTEXT_BEFORE.search(before)) or not re.match(r"\s+[a-z]", after)
+        if _YEAR_CONTEXT_BEFORE.search(before) or not re.match(r"\s+[a-z]", after):
+            return True
+        # "his unsuccessful 1996 campaign" is a year; "about 1500 people" and "1200 men" are counts.
+        return not (_COUNT_NOUN_AFTER.match(after) or _AMOUNT_BEFORE.search(before))
     if kind == "month" and not (m.group("y") or m.group("rel") or m.group("edge") or m.group("yrel")):
         name = m.group("m")
         if len(name.rstrip(".")) <= 4 and not name.endswith(".") and name not in ("May", "June", "July"):
@@ -86,6 +98,8 @@ def _plausible(kind: str, m: re.Match[str], text: str) -> bool:
         return bool(
             re.search(r"\b(?:in|during|by|until|through|over|since|this|every|each)\s+$", before, re.I)
         )
+    if kind in ("duration", "vague_duration") and m.group("unit").istitle():
+        return False  # "CBS's 60 Minutes", "Six Days": a capitalised unit names a title (headlines are all caps)
     if kind == "duration" and (m.group("adj") == "-old" or re.match(r"\s+old\b", after)):
         return False  # ages are not time expressions in TimeML
     if kind == "set" and m.group("adv"):
@@ -111,6 +125,9 @@ def _plausible(kind: str, m: re.Match[str], text: str) -> bool:
         )
     if kind == "day_word" and m.group(0).startswith("Today") and _NAME_BEFORE_TODAY.search(before):
         return False
+    if kind == "day_word" and m.group(0).lower() == "today's" and not m.group("mod"):
+        # "many of today's personal computers", "in today's world": the present age, not the day (TBAQ: 0 of 4).
+        return not (re.search(r"\bof\s+$", before) or _GENERIC_AFTER_TODAYS.match(after))
     if kind == "relative_unit" and m.group("rel") and re.match(r"\s+(?:before|after)\b", after):
         # "the year before" and "that week after" are relational; "next year after the vote" is not.
         return m.group("rel").lower() in ("this", "last", "next")
@@ -120,7 +137,13 @@ def _plausible(kind: str, m: re.Match[str], text: str) -> bool:
 
 
 # "USA Today", "VOA Today": a capitalised "Today" after a capitalised word is a name.
+_GENERIC_AFTER_TODAYS = re.compile(
+    r"\s+(?:world|youth|society|generation|children|kids|young|teenagers|culture|economy|standards|technology)\b"
+)
 _NAME_BEFORE_TODAY = re.compile(r"\b[A-Z][A-Za-z]*\s+$")
+
+
+_PERIOD_END_BEFORE = re.compile(r"\b(?:ended|ending|ends)\s+$", re.IGNORECASE)
 
 
 def _plausible_rate_adverb(word: str, before: str, after: str) -> bool:
@@ -244,8 +267,9 @@ def find_timexes(text: str, *, reference: str | None, spans: Sequence[Span] | No
         if resolved is None:
             continue
         kind_type, value = resolved
-        if kind_type == "DATE" and kind not in ("offset", "year_ago_adj"):
-            context.remember(value)
+        closes_period = context.quarter_is_latest and _PERIOD_END_BEFORE.search(text, max(0, start - 12), start)
+        if kind_type == "DATE" and kind not in ("offset", "year_ago_adj") and not closes_period:
+            context.remember(value)  # "the quarter ended Sept. 30": the day closes the quarter, which stays the anchor
         timexes.append(Timex(start=start, end=end, text=text[start:end], type=kind_type, value=value))
     _attach_clock_dates(text, timexes, context.reference)
     return timexes

@@ -59,7 +59,7 @@ PATTERNS: dict[str, str] = {
     "clock": (
         r"\b(?:(?P<h>[012]?\d)(?::(?P<m>[0-5]\d))?\s*(?P<ap>[ap]\.\s?m\.?|[ap]m\b)"
         r"|(?P<h24>[012]?\d):(?P<m24>[0-5]\d)(?!\d|\s*(?:%|percent))"
-        r"|(?P<hw>[012]?\d)\s+o'clock|(?P<named>noon|midnight|midday))"
+        r"|(?P<hw>[012]?\d)(?:\s+o'clock|(?=\s+in\s+the\s+(?:morning|afternoon|evening)\b))|(?P<named>noon|midnight|midday))"
         rf"(?P<tz>{TIMEZONE})?"
         r"(?:\s+(?P<pod>in\s+the\s+(?:morning|afternoon|evening)|at\s+night|tonight))?"
         rf"(?:,?\s+(?P<date>(?:(?:this|last|next)\s+)?{WEEKDAY}(?:,\s+{MONTH}\s+{DAY})?|{MONTH}\s+{DAY}(?:,\s+{YEAR})?"
@@ -165,7 +165,7 @@ PATTERNS: dict[str, str] = {
     # three days, the past three months, at least 30 days, the first nine months, 16-hour, the three-year-long war
     "duration": (
         r"\b(?:(?P<pre>(?:the\s+)?(?:(?:past|last|next|first|previous|coming|latest|final|following|same|"
-        r"remaining|entire|full|whole|initial)\s+)|another\s+|an\s+additional\s+|over\s+(?!the\b)|"
+        r"remaining|entire|full|whole|initial|year-earlier|year-ago)\s+)|another\s+|an\s+additional\s+|over\s+(?!the\b)|"
         r"(?:for\s+)?(?:more|less|fewer)\s+than\s+|at\s+least\s+(?:the\s+(?:past|last|next)\s+)?|"
         r"at\s+most\s+|nearly\s+|almost\s+|about\s+|around\s+|roughly\s+|up\s+to\s+|within\s+(?:the\s+(?:past|last|next)\s+)?|"
         r"only\s+|just\s+|no\s+more\s+than\s+|the\s+)+)?"

@@ -58,8 +58,12 @@ _FUTURE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _FUTURE_AFTER = re.compile(
-    r"^[^.;,]{0,40}?\b(?:will|is\s+scheduled|are\s+scheduled|is\s+expected|are\s+expected)\b", re.I
+    r"^,?(?!\s*(?:which|who|that)\b)[^.;,]{0,50}?\b(?:will|is\s+scheduled|are\s+scheduled|is\s+expected|are\s+expected|plans?\s+to|"
+    r"intends?\s+to|is\s+due|are\s+due)\b",
+    re.I,
 )
+# "Until Thursday, they had not called him a suspect", "the service planned for Saturday was canceled".
+_PAST_AFTER = re.compile(r"^,?\s+(?:was|were)\b|^[^.;]{0,30}?\b(?:had|hadn't)\s+(?:not\s+|never\s+)?\w+ed\b", re.I)
 _PAST_IN_CLAUSE = re.compile(r"\b(?:was|were|had|did|said|ago|last|\w{3,}ed)\b", re.IGNORECASE)
 
 
@@ -71,7 +75,10 @@ def tense(text: str, start: int, end: int) -> int:
         return -1
     if re.search(r"\bhad\s+been\b", before[-60:]):
         return -1  # "had been due to expire Friday": a plan seen from after it
-    if _FUTURE_BEFORE.search(before[-110:]) or _FUTURE_AFTER.search(text[end : end + 60]):
+    after = text[end : end + 80]
+    if _PAST_AFTER.search(after):
+        return -1
+    if _FUTURE_BEFORE.search(before[-110:]) or _FUTURE_AFTER.search(after):
         return 1
     right = text.find(".", end)
     clause = before[-110:] + " " + text[end : (right if 0 <= right < end + 110 else end + 110)]
@@ -163,7 +170,8 @@ def _month_year(ctx: Context, month: int, rel: str, m: re.Match[str]) -> int | N
     if ref is None:
         return None
     if rel.endswith("last") or rel == "this past":
-        return ref.year if month < ref.month else ref.year - 1
+        # "crashed last February", said on March 1: the month just ended would be "last month".
+        return ref.year if month < ref.month - 1 or (month == ref.month - 1 and ref.day > 7) else ref.year - 1
     if rel.endswith("next") or rel == "this coming":
         return ref.year if month > ref.month else ref.year + 1
     if rel == "this":
@@ -335,6 +343,10 @@ def weekday_value(ctx: Context, weekday: int, rel: str, start: int, end: int) ->
     if ref is None:
         return f"XXXX-WXX-{weekday}"
     one = dt.timedelta(days=1)
+    if rel in ("the previous", "the following") and ctx.last_date is not None:
+        # "down 4.5% from the previous Friday": the week before the day last named, not before the reference.
+        step = -1 if rel == "the previous" else 1
+        return tv.weekday_date(ctx.last_date + step * one, weekday, direction=step).isoformat()
     if rel in ("last", "this past", "the previous"):
         return tv.weekday_date(ref - one, weekday, direction=-1).isoformat()
     if rel in ("next", "coming", "this coming", "the following"):

@@ -8,8 +8,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storyline.model import (Article, ArticleError, Claim, Entity, PublishedDate, Quantity, Quote, Region, Span,
-                             Timex, from_dict, to_dict)
+from storyline.model import (
+    Article,
+    ArticleError,
+    Claim,
+    Entity,
+    PublishedDate,
+    Quantity,
+    Quote,
+    Region,
+    Span,
+    Timex,
+    from_dict,
+    to_dict,
+)
 
 
 def test_span_rejects_negative_and_reversed() -> None:
