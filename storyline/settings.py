@@ -28,7 +28,8 @@ class Settings:
     # dossier used for claims ("" = none)
     dossier: str = "ukraine-security-guarantees"
     # events and stories (brief F; calibration in docs/events.md)
-    event_threshold: float = 0.2  # mean log-likelihood ratio per word a report needs to join an event
+    event_threshold: float = 0.2  # mean log-likelihood ratio per word a headline needs to join an event
+    event_body_threshold: float = 0.3  # and a report with a body (its many words make the mean steadier)
     event_smoothing: float = 0.1  # weight of an event's own word distribution against the stream's
     event_decay: float = 2.0  # score an open event loses per day since its latest report
     event_merge_threshold: float = 0.15  # cosine of two open events' word profiles that merges them

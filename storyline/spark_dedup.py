@@ -307,7 +307,12 @@ def copy_links(prints: Any, *, settings: Settings) -> Any:
     if edges.isEmpty():
         return spark.createDataFrame([], link_schema)
     labels = connected_components(edges)
-    members = prints.join(labels.withColumnRenamed("node", "seq"), "seq").rdd.keyBy(lambda r: r["component"])
+    columns = ["seq", "id", *(c for c in FINGERPRINT_FIELDS if c != "keys")]
+    members = (
+        prints.select(*columns)
+        .join(labels.withColumnRenamed("node", "seq"), "seq")
+        .rdd.keyBy(lambda r: r["component"])
+    )
     grouped_edges = edges.join(labels.withColumnRenamed("node", "a"), "a").rdd.map(
         lambda r: (r["component"], (int(r["a"]), int(r["b"])))
     )

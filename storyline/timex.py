@@ -99,7 +99,8 @@ def _plausible(kind: str, m: re.Match[str], text: str) -> bool:
             re.search(r"\b(?:in|during|by|until|through|over|since|this|every|each)\s+$", before, re.I)
         )
     if kind in ("duration", "vague_duration") and m.group("unit").istitle():
-        return False  # "CBS's 60 Minutes", "Six Days": a capitalised unit names a title (headlines are all caps)
+        # "CBS's 60 Minutes", "Six Days": a capitalised unit names a title (headlines are all caps).
+        return False
     if kind == "duration" and (m.group("adj") == "-old" or re.match(r"\s+old\b", after)):
         return False  # ages are not time expressions in TimeML
     if kind == "set" and m.group("adv"):
@@ -250,6 +251,19 @@ def _parse_reference(reference: str | None) -> dt.date | None:
         return None
 
 
+def _is_anchor(kind: str, m: re.Match[str], context: Context) -> bool:
+    """Whether a resolved date becomes the anchor of the relative expressions after it."""
+    if kind == "quarter" and m.group(0)[:2].lower() == "a ":
+        return (
+            False  # "after a flat second quarter": an indefinite quarter is an aside, not the one reported on
+        )
+    # "the quarter ended Sept. 30": the day closes the quarter, which stays the anchor of "a year ago".
+    start = m.start()
+    return not (
+        context.quarter_is_latest and _PERIOD_END_BEFORE.search(context.text, max(0, start - 12), start)
+    )
+
+
 def find_timexes(text: str, *, reference: str | None, spans: Sequence[Span] | None = None) -> list[Timex]:
     """Every time expression in ``text`` (or in ``spans`` of it), valued against ``reference`` (YYYY-MM-DD)."""
     search = (
@@ -267,9 +281,8 @@ def find_timexes(text: str, *, reference: str | None, spans: Sequence[Span] | No
         if resolved is None:
             continue
         kind_type, value = resolved
-        closes_period = context.quarter_is_latest and _PERIOD_END_BEFORE.search(text, max(0, start - 12), start)
-        if kind_type == "DATE" and kind not in ("offset", "year_ago_adj") and not closes_period:
-            context.remember(value)  # "the quarter ended Sept. 30": the day closes the quarter, which stays the anchor
+        if kind_type == "DATE" and kind not in ("offset", "year_ago_adj") and _is_anchor(kind, m, context):
+            context.remember(value)
         timexes.append(Timex(start=start, end=end, text=text[start:end], type=kind_type, value=value))
     _attach_clock_dates(text, timexes, context.reference)
     return timexes

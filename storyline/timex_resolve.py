@@ -63,7 +63,9 @@ _FUTURE_AFTER = re.compile(
     re.I,
 )
 # "Until Thursday, they had not called him a suspect", "the service planned for Saturday was canceled".
-_PAST_AFTER = re.compile(r"^,?\s+(?:was|were)\b|^[^.;]{0,30}?\b(?:had|hadn't)\s+(?:not\s+|never\s+)?\w+ed\b", re.I)
+_PAST_AFTER = re.compile(
+    r"^,?\s+(?:was|were)\b|^[^.;]{0,30}?\b(?:had|hadn't)\s+(?:not\s+|never\s+)?\w+ed\b", re.I
+)
 _PAST_IN_CLAUSE = re.compile(r"\b(?:was|were|had|did|said|ago|last|\w{3,}ed)\b", re.IGNORECASE)
 
 

@@ -78,6 +78,26 @@ def only(text: str, reference: str | None = MONDAY) -> tuple[str, str, str]:
         ("Net income for the year rose 5%.", MONDAY, "the year", "DURATION", "P1Y"),
         ("The rally began Friday evening.", MONDAY, "Friday evening", "TIME", "1998-02-06TEV"),
         ("The fund shrank earlier this year.", MONDAY, "earlier this year", "DATE", "1998"),
+        ("He lost his 1996 campaign for re-election.", MONDAY, "1996", "DATE", "1996"),
+        ("A referendum is due next year after the vote.", MONDAY, "next year", "DATE", "1999"),
+        ("The March accession completes the process.", MONDAY, "March", "DATE", "1998-03"),
+        ("The pact takes effect effective Feb. 1.", "1989-10-26", "Feb. 1", "DATE", "1990-02-01"),
+        ("Two helicopters crashed last February.", "1998-03-01", "last February", "DATE", "1997-02"),
+        (
+            "Until Thursday, they had not called him a suspect.",
+            "1999-05-07",
+            "Thursday",
+            "DATE",
+            "1999-05-06",
+        ),
+        (
+            "Net for the year-earlier nine months fell.",
+            MONDAY,
+            "the year-earlier nine months",
+            "DURATION",
+            "P9M",
+        ),
+        ("The offer is advertised in today's editions.", MONDAY, "today's", "DATE", "1998-02-09"),
         # clock times hang on the day named with them, else on the reference
         ("The blast came at 3 p.m. on the border.", MONDAY, "3 p.m.", "TIME", "1998-02-09T15:00"),
         (
@@ -88,6 +108,13 @@ def only(text: str, reference: str | None = MONDAY) -> tuple[str, str, str]:
             "1998-02-13T10:35",
         ),
         ("Markets fell sharply this morning.", MONDAY, "this morning", "TIME", "1998-02-09TMO"),
+        (
+            "The father will leave at 4 in the morning.",
+            MONDAY,
+            "4 in the morning",
+            "TIME",
+            "1998-02-09T04:00",
+        ),
         # durations
         ("The three-year-long war has ruined the east.", THURSDAY, "three-year-long", "DURATION", "P3Y"),
         ("Prices rose over the past three months.", MONDAY, "the past three months", "DURATION", "P3M"),
@@ -124,6 +151,25 @@ def test_expression_gets_its_span_type_and_value(sentence, reference, span, kind
             ["1998-Q1", "1997-Q1", "1998-Q1"],
         ),
         ("Between 1994 and 1997 the company grew.", THURSDAY, ["1994", "1997"]),
+        # "the previous Friday" counts back from the Friday just named, not from the reference
+        (
+            "Stocks crashed Friday and closed down 4.5% from the previous Friday.",
+            "1989-10-30",
+            ["1989-10-27", "1989-10-20"],
+        ),
+        # an indefinite quarter is an aside: "the year-earlier period" still compares with the third quarter
+        (
+            "Profit rose in the third quarter from a year ago. After a flat second quarter, charges "
+            "in the year-earlier period helped.",
+            "1989-11-01",
+            ["1989-Q3", "1988-Q3", "1989-Q2", "1988-Q3"],
+        ),
+        # the day that closes a quarter leaves the quarter as the anchor of "a year ago"
+        (
+            "Net fell in the fiscal first quarter ended Sept. 30, from a year ago.",
+            "1989-10-26",
+            ["1989-Q1", "1989-09-30", "1988-Q1"],
+        ),
     ],
 )
 def test_several_expressions_resolve_in_reading_order(sentence, reference, values):
@@ -139,6 +185,15 @@ def test_several_expressions_resolve_in_reading_order(sentence, reference, value
         "A second group of three companies may follow.",
         "We watched High Noon again.",
         "Shares of Fall River Corp. rose.",
+        # spans TimeBank never tags (measured on TBAQ; see docs/timex.md)
+        "Now, he says, the plan is dead.",
+        "Revenue should rise 8.5% annually.",
+        "The board raised its quarterly dividend.",
+        "Average daily volume was 133 million shares.",
+        "Many of today's personal computers use it.",
+        "He said so on CBS's 60 Minutes program.",
+        "This is VOA Today.",
+        "Troops will stay for the foreseeable future.",
     ],
 )
 def test_non_temporal_numbers_and_words_are_left_alone(sentence):
@@ -220,9 +275,9 @@ def test_timebank_value_f1_stays_above_the_floor():
     elapsed = time.perf_counter() - started
     _, value_f1, summary = scorer.score_timex(docs, results)
     date_f1 = float(re.search(r"DATE value F1 ([\d.]+)", summary).group(1))
-    # Measured 2026-11-22: value F1 0.820, DATE value F1 0.829 on all 256 TBAQ documents.
-    assert value_f1 >= 0.81, summary
-    assert date_f1 >= 0.82, summary
+    # Measured 2026-11-22: value F1 0.834, DATE value F1 0.842 on all 256 TBAQ documents.
+    assert value_f1 >= 0.83, summary
+    assert date_f1 >= 0.838, summary
     assert elapsed < 60, f"{len(docs)} documents took {elapsed:.1f} s"
 
 
