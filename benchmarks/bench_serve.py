@@ -149,6 +149,19 @@ def replicate(base_db: Path, db: Path, *, articles: int) -> dict[str, Any]:
             "store_bytes": sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))}
 
 
+def _complete(db: Path, articles: int) -> bool:
+    if not db.exists():
+        return False
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT count(*) FROM claims").fetchone()[0] > 0 and \
+            conn.execute("SELECT count(*) FROM articles").fetchone()[0] == articles
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
 def run_wrk(base: str, paths: list[str], *, seconds: int, connections: int, work: Path) -> dict[str, Any]:
     script = work / "mix.lua"
     script.write_text(WRK_SCRIPT % ", ".join(json.dumps(p) for p in paths), encoding="utf-8")
@@ -257,24 +270,36 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds before a request counts as failed")
     parser.add_argument("--quick", action="store_true", help="5,000 articles, 3 s per endpoint, base of 10")
     parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--stores", type=Path, help="keep the replica stores here, and reuse them when complete")
     parser.add_argument("--out", type=Path, help="also write the JSON here")
     args = parser.parse_args(argv)
     if args.quick:
         args.articles, args.seconds, args.base_polnear = 5_000, 3, 10
+    began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="storyline-serve-", dir=args.workdir) as tmp:
         work = Path(tmp)
         base_db = args.base_db
         if base_db is None or not base_db.exists():
             base_db = build_base(work, polnear=args.base_polnear, db=base_db)
-        small_db, large_db = work / "small.db", work / "large.db"
+        stores = args.stores or work
+        stores.mkdir(parents=True, exist_ok=True)
+        small_db, large_db = stores / f"replicas-{args.baseline_articles}.db", stores / f"replicas-{args.articles}.db"
         result: dict[str, Any] = {"connections": args.connections, "workers": args.workers,
-                                  "seconds": args.seconds}
-        result["baseline_store"] = replicate(base_db, small_db, articles=args.baseline_articles)
-        result["store"] = replicate(base_db, large_db, articles=args.articles)
+                                  "seconds": args.seconds, "load_before": round(os.getloadavg()[0], 2)}
+        for key, db, size in (("baseline_store", small_db, args.baseline_articles), ("store", large_db, args.articles)):
+            # A kept store is reused; a half-made one (no articles table filled) is made again.
+            if not _complete(db, size):
+                for stale in db.parent.glob(db.name + "*"):
+                    stale.unlink()
+                result[key] = replicate(base_db, db, articles=size)
+            else:
+                result[key] = {"articles": size, "reused": str(db)}
         common = {"seconds": args.seconds, "connections": args.connections, "workers": args.workers, "work": work,
                   "tool": args.tool, "timeout": args.timeout}
         result["baseline"] = measure(small_db, **common)
         result["large"] = measure(large_db, **common)
+    result["load_after"] = round(os.getloadavg()[0], 2)
+    result["wall_s"] = round(time.perf_counter() - began, 1)
     result["rows"] = rows_of(result)
     print(json.dumps(result))
     if args.out:

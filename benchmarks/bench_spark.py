@@ -189,6 +189,7 @@ def main() -> None:
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--work", default="/tmp/bench_spark")
     parser.add_argument("--skip-embedded", action="store_true")
+    parser.add_argument("--skip-spark", action="store_true")
     args = parser.parse_args()
     work = Path(args.work)
     shutil.rmtree(work, ignore_errors=True)
@@ -199,21 +200,24 @@ def main() -> None:
         "cpus": os.cpu_count(),
         "load_before": os.getloadavg()[0],
     }
-    spark = run_spark(paths, work, args.cores)
-    result["spark"] = spark
-    stages = spark["seconds"]  # type: ignore[index]
-    total = sum(stages.values())  # type: ignore[union-attr]
-    result["spark_share"] = {k: round(v / total, 3) for k, v in stages.items()}  # type: ignore[union-attr]
-    # Per core: articles over the wall time of all cores, and articles per CPU second actually used.
-    result["spark_per_core"] = round(args.articles / spark["wall"] / args.cores, 3)  # type: ignore[operator]
-    result["spark_per_cpu_second"] = round(args.articles / spark["cpu"], 3)  # type: ignore[operator]
+    spark: dict[str, object] = {}
+    if not args.skip_spark:
+        spark = run_spark(paths, work, args.cores)
+        result["spark"] = spark
+        stages = spark["seconds"]  # type: ignore[index]
+        total = sum(stages.values())  # type: ignore[union-attr]
+        result["spark_share"] = {k: round(v / total, 3) for k, v in stages.items()}  # type: ignore[union-attr]
+        # Per core: articles over the wall time of all cores, and articles per CPU second actually used.
+        result["spark_per_core"] = round(args.articles / spark["wall"] / args.cores, 3)  # type: ignore[operator]
+        result["spark_per_cpu_second"] = round(args.articles / spark["cpu"], 3)  # type: ignore[operator]
     if not args.skip_embedded:
         embedded = run_embedded(paths, work, args.cores)
         result["embedded"] = embedded
         result["embedded_per_core"] = round(args.articles / embedded["seconds"] / args.cores, 3)
         result["embedded_per_cpu_second"] = round(args.articles / embedded["cpu"], 3)
-        result["slowdown"] = round(spark["wall"] / embedded["seconds"], 3)  # type: ignore[operator]
-        result["cpu_ratio"] = round(spark["cpu"] / embedded["cpu"], 3)  # type: ignore[operator]
+        if spark:
+            result["slowdown"] = round(spark["wall"] / embedded["seconds"], 3)  # type: ignore[operator]
+            result["cpu_ratio"] = round(spark["cpu"] / embedded["cpu"], 3)  # type: ignore[operator]
     result["load_after"] = os.getloadavg()[0]
     print(json.dumps(result, indent=1))
 

@@ -152,6 +152,14 @@ def _handover(name: str, runs: dict[str, Any], kept: Path) -> tuple[str, ...]:
     return ()
 
 
+def _imported(spec: str, now: str) -> dict[str, Any]:
+    path, _, command = spec.partition("=")
+    result = json.loads(Path(path).read_text(encoding="utf-8"))
+    stamp = dt.datetime.fromtimestamp(Path(path).stat().st_mtime, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return {"command": command or f"(imported from {path})", "rows": result["rows"], "result": result,
+            "generated": stamp, "load_before": result.get("load_before"), "load_after": result.get("load_after")}
+
+
 def _cell(value: Any) -> str:
     if value is None or value == "":
         return ""
@@ -200,13 +208,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="every benchmark at small sizes")
     parser.add_argument("--only", help="comma-separated benchmark names: " + ",".join(b.name for b in BENCHMARKS))
     parser.add_argument("--skip", default="", help="comma-separated benchmark names to leave out")
+    parser.add_argument("--import", dest="imports", action="append", default=[], metavar="NAME=JSON[=COMMAND]",
+                        help="take a benchmark's rows from the --out JSON of a run made on its own (with its command)")
     parser.add_argument("--docs", type=Path, default=DOCS, help="where benchmarks.json and benchmarks.md live")
     args = parser.parse_args(argv)
     names = {b.name for b in BENCHMARKS}
     chosen = set(args.only.split(",")) if args.only else names
     chosen -= set(filter(None, args.skip.split(",")))
-    if chosen - names:
-        parser.error(f"unknown benchmark(s): {', '.join(sorted(chosen - names))}")
+    imported = dict(item.split("=", 1) for item in args.imports)
+    if chosen - names or set(imported) - names:
+        parser.error(f"unknown benchmark(s): {', '.join(sorted((chosen | set(imported)) - names))}")
+    chosen -= set(imported)
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     previous_path = args.docs / "benchmarks.json"
     previous = json.loads(previous_path.read_text(encoding="utf-8")) if previous_path.exists() else {"runs": {}}
@@ -220,6 +232,8 @@ def main(argv: list[str] | None = None) -> int:
                 runs[bench.name] = {**run_one(bench, quick=args.quick, work=Path(tmp), extra=extra),
                                     "generated": now}
                 print(f"  {bench.name}: {runs[bench.name].get('seconds')} s", file=sys.stderr, flush=True)
+            elif bench.name in imported:
+                runs[bench.name] = _imported(imported[bench.name], now)
             elif bench.name in previous.get("runs", {}):
                 runs[bench.name] = previous["runs"][bench.name]
     report = {

@@ -82,7 +82,9 @@ _CAPS = r"[A-Z][A-Z'’.]+(?:[ -][A-Z][A-Z'’.]+){0,3}"
 _MIXED = rf"(?!{MONTH_RE}\s+\d)[A-Z][\w'’.]*(?:[ -][\w'’.]+){{0,3}}"
 _YEAR = r"(?:19|20)\d\d"
 _DATE_PART = rf"(?P<mon>{MONTH_RE})\s+(?P<day>\d{{1,2}})(?:\s*,\s*(?P<year>{_YEAR}))?(?:\s*,\s*{_YEAR})?"
-_AGENCY_PART = rf"\(\s*(?P<agency>{wires.AGENCY_RE})\s*\)"
+# A tag of two to five capitals in a dateline names an agency even when the table does not know it:
+# "Harvena, Feb 20 (MPA)" (the example corpus's invented agencies showed the gap).
+_AGENCY_PART = rf"\(\s*(?P<agency>{wires.AGENCY_RE}|[A-Z]{{2,5}})\s*\)"
 _SEP = r"\s*(?:[-–—]+|:)(?:\s*[-–—]+)*\s*"
 # "MOSCOW, April 1 , 1997 (AFP) - ", "WASHINGTON, Dec 15 , 2006, 2006 - ", "WASHINGTON (AP) — ".
 _LEAD_WIRE = re.compile(
@@ -304,7 +306,7 @@ def _mark_dateline(text: str, line: _Line, match: re.Match[str], found: _Found) 
         found.dateline = place_name(place)
         found.dateline_span = Span(base + match.start("place"), base + match.start("place") + len(place))
     if groups.get("agency"):
-        found.agency = wires.canonical_agency(groups["agency"])
+        found.agency = wires.canonical_agency(groups["agency"]) or groups["agency"]
     end_text = text[start:end].rstrip()
     end = start + len(end_text)
     found.regions.append(

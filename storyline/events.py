@@ -97,6 +97,10 @@ def clean_title(title: str, *, outlet: str | None = None) -> str:
 
 def _strip_outlet(title: str, outlet: str) -> str:
     lowered, name = title.lower(), outlet.lower()
+    site = _SITE_TAIL.search(title)
+    if site and _names_outlet(site.group(1), outlet):
+        # "... - WDRB 41 Louisville News" from WDRB, "... | KVVU" from "KVVU Las Vegas".
+        return title[: site.start()].rstrip()
     if lowered.endswith(name):
         head = title[: len(title) - len(name)].rstrip()
         if head and head[-1] in _SEPARATORS:
@@ -106,6 +110,24 @@ def _strip_outlet(title: str, outlet: str) -> str:
         if tail and tail[0] in _SEPARATORS:
             return tail[1:].lstrip()
     return title
+
+
+# A last " - Segment" or " | Segment" of a few words, which may be the site's name.
+_SITE_TAIL = re.compile(r"\s[-|–—]\s+([^-|–—]{2,60})$")
+
+
+def _names_outlet(segment: str, outlet: str) -> bool:
+    """Whether a title's last segment names the outlet: both start with one name (call signs, domains)."""
+    first = [w for w in (_key(w) for w in segment.split()[:1]) if w]
+    own = [w for w in (_key(w) for w in outlet.split()) if w and w != "the"][:1]
+    if not first or not own or len(segment.split()) > 6:
+        return False
+    a, b = first[0], own[0]
+    return len(min(a, b, key=len)) >= 4 and (a.startswith(b) or b.startswith(a))
+
+
+def _key(word: str) -> str:
+    return "".join(ch for ch in word.lower() if ch.isalnum())
 
 
 def stem(word: str) -> str:
@@ -251,6 +273,7 @@ class EventClusterer:
         self._clock = max(self._clock, when)
         if self._clock - self._swept >= _SWEEP_SECONDS:
             self._close_expired()
+            self._forget_rare_terms()
             self._swept = self._clock
         terms = item_terms(item)
         heads = title_terms(item)
@@ -392,6 +415,19 @@ class EventClusterer:
                     members.pop(cid, None)
                     if not members:
                         del self._index[term]
+
+    def _forget_rare_terms(self) -> None:
+        """Keep the word counts under ``settings.event_max_terms``: drop the rarest words no open event holds.
+
+        Runs at sweeps (fixed points of stream time), so any batching forgets the same words.
+        """
+        cap = self.settings.event_max_terms
+        if len(self._df) <= cap:
+            return
+        # Down to 90% of the cap, so that the sort runs once per many sweeps, not at every one.
+        spare = sorted((n, t) for t, n in self._df.items() if t not in self._index)
+        for _, term in spare[: len(self._df) - int(cap * 0.9)]:
+            del self._df[term]
 
     # --- persistence ------------------------------------------------------------------------
 

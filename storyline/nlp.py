@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -54,19 +55,21 @@ def _token_key(token: Any) -> tuple[str, str, str, bool, str]:
 
 
 def _spec_test(spec: dict[str, Any]) -> Any:
-    """A test over a token key for one token spec of a Matcher pattern (equality, IN, NOT_IN only)."""
+    """A test over a token key for one token spec of a Matcher pattern (equality, IN, NOT_IN, REGEX)."""
     checks = []
     for attr, wanted in spec.items():
         if attr.upper() not in _KEY_ATTRS:
             raise ValueError(f"attribute {attr} is not read by the lookup matcher")
         at = _KEY_ATTRS.index(attr.upper())
         if isinstance(wanted, dict):
-            if set(wanted) - {"IN", "NOT_IN"}:
+            if set(wanted) - {"IN", "NOT_IN", "REGEX"}:
                 raise ValueError(f"operator {sorted(wanted)} is not supported by the lookup matcher")
             allowed = frozenset(wanted.get("IN", ())) if "IN" in wanted else None
             refused = frozenset(wanted.get("NOT_IN", ()))
-            checks.append(lambda key, at=at, allowed=allowed, refused=refused:
-                          (allowed is None or key[at] in allowed) and key[at] not in refused)
+            regex = re.compile(wanted["REGEX"]) if "REGEX" in wanted else None
+            checks.append(lambda key, at=at, allowed=allowed, refused=refused, regex=regex:
+                          (allowed is None or key[at] in allowed) and key[at] not in refused
+                          and (regex is None or regex.search(str(key[at])) is not None))
         else:
             checks.append(lambda key, at=at, wanted=wanted: key[at] == wanted)
     return lambda key: all(check(key) for check in checks)

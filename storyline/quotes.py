@@ -31,8 +31,10 @@ _SPEECH_WORDS = 6
 # At most this many words between two passages still read as one quote interrupted by its cue:
 # "“A,” Ross said. “B.”" (PolNeAR joins such fragments into one relation).
 _GAP_WORDS = 20
-# An uncued quote paragraph inherits the speaker of a quote at most this far before it.
-_CARRY_CHARS = 0
+# An uncued quote paragraph inherits the speaker of a quote at most this far before it; on the
+# first 150 PolNeAR train texts carrying raises speaker accuracy from 0.818 to 0.834 (600 and
+# 1,200 characters measure the same).
+_CARRY_CHARS = 600
 
 
 @dataclass(slots=True)

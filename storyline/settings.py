@@ -33,6 +33,9 @@ class Settings:
     event_smoothing: float = 0.1  # weight of an event's own word distribution against the stream's
     event_decay: float = 2.0  # score an open event loses per day since its latest report
     event_merge_threshold: float = 0.15  # cosine of two open events' word profiles that merges them
+    # The stream's word counts kept in the clusterer's state: past this, the rarest words no open event
+    # holds are forgotten (a word seen once a year ago says little); 200,000 words is about 4 MB of JSON.
+    event_max_terms: int = 200_000
     story_window_days: int = 365  # an event joins a story whose latest event is at most this old
     story_threshold: float = 0.3  # event-to-story similarity needed to link
 

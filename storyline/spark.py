@@ -41,7 +41,7 @@ from .spark_rows import (
     timex_rows,
 )
 
-__all__ = ["TABLES", "run_batch", "spark_session"]
+__all__ = ["TABLES", "run_batch", "spark_session", "table_paths"]
 
 TABLES = (
     "articles",
@@ -189,14 +189,14 @@ def run_batch(
     """Run every stage over WARC, JSON lines (.gz), Parquet and text inputs on Spark and write Parquet
     tables to ``out_dir``; returns counts and seconds per stage. Pass ``spark`` to reuse a session
     (it is then left open); otherwise one is started on ``master`` and stopped at the end."""
-    from pyspark.sql import Window
-    from pyspark.sql import functions as F
-
     tasks = input_tasks(inputs)
     if not tasks:
         raise UsageError("no inputs given", code="usage.no_inputs")
     own = spark is None
-    spark = spark or spark_session(master)
+    spark = spark or spark_session(master)  # raises usage.no_spark without pyspark
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
     out, work = Path(out_dir), Path(out_dir) / "_work"
     types = _types()
     clock = _Clock(progress)

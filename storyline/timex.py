@@ -195,6 +195,8 @@ def _candidates(text: str, spans: Sequence[Span]) -> list[tuple[int, int, str, r
                         and text[m.end("n") : m.start("unit")] == "-"
                     ):
                         start = m.start("n")  # TimeBank leaves the article out of "the three-year-long war"
+                    if kind == "second_day":
+                        start = m.start("d")
                     if end > start and (start, end, kind) not in seen and _plausible(kind, m, text):
                         seen.add((start, end, kind))
                         found.append((start, end, kind, m))
@@ -254,9 +256,7 @@ def _parse_reference(reference: str | None) -> dt.date | None:
 def _is_anchor(kind: str, m: re.Match[str], context: Context) -> bool:
     """Whether a resolved date becomes the anchor of the relative expressions after it."""
     if kind == "quarter" and m.group(0)[:2].lower() == "a ":
-        return (
-            False  # "after a flat second quarter": an indefinite quarter is an aside, not the one reported on
-        )
+        return False  # "after a flat second quarter": an aside, not the quarter reported on
     # "the quarter ended Sept. 30": the day closes the quarter, which stays the anchor of "a year ago".
     start = m.start()
     return not (

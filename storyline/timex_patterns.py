@@ -87,6 +87,11 @@ PATTERNS: dict[str, str] = {
         rf"(?:late|early)\s+next)\s+|(?P<edge>{EDGE_MOD}))?"
         rf"(?P<m>{MONTH})(?:,?\s+(?:of\s+)?(?P<y>{YEAR}|{SPOKEN_YEAR})\b|\s+(?P<yrel>this|last|next)\s+year)?"
     ),
+    # the second day of "April 24 and 25", "Nov. 9 to 11, 1998": only the last day is this kind's span
+    "second_day": (
+        rf"(?-i:(?P<m>{MONTH}))\s+(?:{DAY})\s*(?:and|or|to|through|-|–)\s*(?P<d>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?)"
+        rf"(?:,?\s+(?P<y>{YEAR}))?\b(?!\s*(?:%|percent|[a-z]+s\b)|[.,:/-]\d)"
+    ),
     # the week of March 6
     "week_of": rf"\bthe\s+week\s+of\s+(?P<m>{MONTH})\s+(?P<d>{DAY})",
     # 1998, fiscal 1989, mid-1996, the end of 1990, the year two thousand, nineteen ninety-seven
@@ -112,6 +117,7 @@ PATTERNS: dict[str, str] = {
         rf"(?:\s+(?:of\s+|in\s+)?(?:(?P<y>{YEAR})\b|(?P<yrel2>this|last|next)\s+year|(?:fiscal\s+)?(?P<y2>{YEAR})))?"
         rf"|\b(?-i:Q(?P<qn>[1-4]))(?:\s+(?:of\s+)?(?P<qy>{YEAR}))?\b|\b(?P<qy2>{YEAR})\s+(?-i:Q(?P<qn2>[1-4]))\b"
         rf"|\b(?-i:(?P<hn>H[12]))\s+(?P<hy>{YEAR})\b"
+        rf"|\b(?:the\s+)?(?P<two>first|last)\s+two\s+quarters\s+of\s+(?P<twoy>{YEAR})\b"
     ),
     # the quarter, the latest quarter, the year-ago period, the comparable year-ago quarter
     "quarter_ref": (
@@ -228,6 +234,7 @@ KIND_TRIGGERS: dict[str, tuple[frozenset[str], bool]] = {
     "month_day": (_MONTHS, False),
     "numeric_date": (frozenset(), True),
     "month": (_MONTHS, False),
+    "second_day": (_MONTHS, False),
     "week_of": (_words("week"), False),
     "year": (_SPOKEN, True),
     "decade": (_words("twenties thirties forties fifties sixties seventies eighties nineties"), True),

@@ -155,6 +155,14 @@ def resolve_relative_unit(m: re.Match[str], ctx: Context) -> Resolved:
         return ("DATE", _NO_REFERENCE[step])
     if rel == "the" and unit == "week":
         return ("DATE", f"{anchor.year}-WXX")
+    if (
+        rel == "the"
+        and unit == "weekend"
+        and re.search(
+            r"\b(?:ahead\s+of|before|until|till)\s+$", ctx.text[max(0, m.start() - 12) : m.start()], re.I
+        )
+    ):
+        return ("DATE", tv.shift(anchor + dt.timedelta(days=(6 - anchor.isoweekday()) % 7), "weekend", 0))
     return ("DATE", _unit_value(anchor, unit, step))
 
 
@@ -187,6 +195,11 @@ def resolve_offset(m: re.Match[str], ctx: Context) -> Resolved:
     if unit in ("hour", "minute", "second"):
         return ("DURATION", tv.duration(amount, unit))
     if amount is None:
+        if direction in ("before", "after", "earlier", "later"):
+            return (
+                "DURATION",
+                tv.duration(None, unit),
+            )  # "several months before he entered": no calendar anchor
         return ("DATE", "PAST_REF" if sign < 0 else "FUTURE_REF")
     count = int(amount)
     if unit == "decade":
@@ -219,6 +232,10 @@ def resolve_duration(m: re.Match[str], ctx: Context) -> Resolved:
     if m.group("unit").lower().startswith("night"):
         unit = "day"
     amount = tv.parse_number(m.group("n"))
+    if m.group(0).lower() == "one day" and re.search(
+        r"\b(?:will|would|could|may|might|can|shall)\s+$", ctx.text[max(0, m.start() - 8) : m.start()]
+    ):
+        return ("DATE", "FUTURE_REF")  # "Islam will one day be the second religion": some day, not 24 hours
     if unit == "quarter":
         return ("DURATION", f"P{int(amount)}Q" if amount else "PXQ")
     if unit == "weekend" and amount is None:

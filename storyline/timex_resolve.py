@@ -195,6 +195,17 @@ def resolve_month(m: re.Match[str], ctx: Context) -> Resolved:
     return ("DATE", tv.format_month(year, month))
 
 
+def resolve_second_day(m: re.Match[str], ctx: Context) -> Resolved:
+    month, day = tv.month_number(m.group("m")), int(re.sub(r"\D", "", m.group("d")))
+    if m.group("y"):
+        date = _date_or_none(int(m.group("y")), month, day)
+    elif ctx.reference is None:
+        return ("DATE", f"XXXX-{month:02d}-{day:02d}") if 1 <= day <= 31 else None
+    else:
+        date = resolve_month_day_parts(ctx, month, day, m)
+    return ("DATE", date.isoformat()) if date else None
+
+
 def resolve_week_of(m: re.Match[str], ctx: Context) -> Resolved:
     resolved = resolve_month_day_parts(ctx, tv.month_number(m.group("m")), _day_number(m.group("d")), m)
     return ("DATE", tv.format_week(resolved)) if resolved else None
@@ -256,6 +267,8 @@ def resolve_quarter(m: re.Match[str], ctx: Context) -> Resolved:
         return ("DATE", f"{base}-Q{number}")
     if m.group("hn"):
         return ("DATE", f"{m.group('hy')}-{m.group('hn').upper()}")
+    if m.group("two"):  # "the first two quarters of 1990" is that year's first half
+        return ("DATE", f"{m.group('twoy')}-H{1 if _word(m, 'two') == 'first' else 2}")
     unit = _word(m, "unit")
     ordinal = _word(m, "ord")
     number = tv.parse_ordinal(ordinal) or 0
@@ -380,6 +393,7 @@ RESOLVERS_PART1: dict[str, Callable[[re.Match[str], Context], Resolved]] = {
     "month_day": resolve_month_day,
     "numeric_date": resolve_numeric_date,
     "month": resolve_month,
+    "second_day": resolve_second_day,
     "week_of": resolve_week_of,
     "year": resolve_year,
     "decade": resolve_decade,

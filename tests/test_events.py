@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import json
 from collections import Counter
 from math import comb
@@ -13,7 +14,16 @@ from conftest import corpus_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storyline.events import EventClusterer, EventInput, clean_title, describe_events, event_input, parse_time
+from storyline.events import (
+    EventClusterer,
+    EventInput,
+    _Cluster,
+    _conflict,
+    clean_title,
+    describe_events,
+    event_input,
+    parse_time,
+)
 from storyline.model import Article, Entity, PublishedDate, Span
 from storyline.settings import Settings
 
@@ -96,6 +106,12 @@ def test_any_batching_gives_the_same_events(cuts):
         ("Minister quits over the budget row and the  ...", None, "Minister quits over the budget row and"),
         ("Storm hits  coast (VIDEO)", None, "Storm hits coast"),
         ("Plain title", "Reuters", "Plain title"),
+        # A last segment naming the outlet goes (call signs, domains); one naming anything else stays.
+        ("Bill sets school meal rules - WDRB 41 Louisville News", "WDRB", "Bill sets school meal rules"),
+        ("Crash closes highway | KVVU", "KVVU Las Vegas", "Crash closes highway"),
+        ("Storm nears | WMBFNews.com, Myrtle Beach", "WMBF", "Storm nears"),
+        ("Stocks slip - US Commentary", "London South East", "Stocks slip - US Commentary"),
+        ("Mayor wins - The Republic", "The Tribune", "Mayor wins - The Republic"),
     ],
 )
 def test_clean_title(title, outlet, expected):
@@ -108,6 +124,114 @@ def test_clean_title(title, outlet, expected):
 )
 def test_parse_time(value, expected):
     assert dt.datetime.fromtimestamp(parse_time(value), dt.UTC).isoformat() == expected
+
+
+# Three hundred older headlines on the markets beat, all closed before the test reports arrive: they make
+# "stocks", "fall", "China" and "exports" common words of the stream, as a day of real news does.
+_BEAT = [
+    "stocks fall",
+    "weak data",
+    "shares slip",
+    "sales miss",
+    "profit rises",
+    "quarterly results",
+    "first quarter",
+    "warns on forecast",
+    "china exports",
+    "official says",
+    "tapering",
+]
+BACKGROUND = [
+    EventInput(
+        f"b{i}", f"{a.title()} and {b} at firm {i}", f"2014-03-0{1 + i // 100}T{(i % 100) // 5 + 1:02d}:00:00"
+    )
+    for i, (a, b) in enumerate(itertools.islice(itertools.cycle(itertools.permutations(_BEAT, 2)), 300))
+]
+FED = [
+    EventInput("f1", "Fed official Plosser says weak data caused by weather", "2014-03-10T10:00:00"),
+    EventInput("f2", "Fed's Plosser sees high bar for change in taper pace", "2014-03-10T10:01:00"),
+    EventInput("f3", "Plosser: Fed may have to accelerate tapering", "2014-03-10T10:02:00"),
+    EventInput("f4", "Stocks fall after Fed official hints at faster tapering", "2014-03-10T10:03:00"),
+    EventInput("m1", "Stocks fall as China exports slump", "2014-03-10T10:04:00"),
+    EventInput("m2", "China exports slump, stocks fall", "2014-03-10T10:05:00"),
+]
+
+
+def test_a_bridging_headline_does_not_open_an_event_to_its_beat():
+    ids = EventClusterer().add(BACKGROUND + FED)[len(BACKGROUND) :]
+    # The fourth names the Fed, the event's core, and joins; the market reports name neither Fed nor
+    # Plosser, score under the core waiver, and start their own event.
+    assert len(set(ids[:4])) == 1
+    assert ids[4] == ids[5] != ids[0]
+
+
+def _cluster(cid: str, titles: list[str]) -> _Cluster:
+    heads: Counter[str] = Counter()
+    for title in titles:
+        heads.update(set(title.lower().split()))
+    return _Cluster(id=cid, seq=0, first=0.0, last=0.0, size=len(titles), heads=dict(heads))
+
+
+EAGLE = [
+    "american eagle profit falls",
+    "american eagle outfitters warns",
+    "american eagle shares slip",
+    "american eagle outfitters results",
+]
+URBAN = [
+    "urban outfitters profit rises",
+    "urban outfitters earnings beat",
+    "urban outfitters results",
+    "analysts upbeat on urban outfitters",
+]
+SNOWDEN = [
+    "snowden speaks at sxsw",
+    "snowden urges tech firms to encrypt",
+    "snowden warns on privacy",
+    "edward snowden at sxsw",
+]
+PRIVACY = ["privacy and journalism after the leaks", "greenwald on privacy", "tech firms and encryption"]
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "expected"),
+    [
+        (EAGLE, URBAN, True),  # each has a name in all its titles that the other never holds
+        (SNOWDEN, PRIVACY, False),  # the fragment has no word in three quarters of its titles
+        (EAGLE, EAGLE[:2] + URBAN[:2], False),  # the mixed one holds "american eagle" in half its titles
+    ],
+)
+def test_events_with_exclusive_names_conflict(left, right, expected):
+    a, b = _cluster("a", left), _cluster("b", right)
+    assert _conflict(a, b) is expected
+    assert _conflict(b, a) is expected
+
+
+def _distinct_stream(count: int) -> list[EventInput]:
+    """Reports an hour apart, each with words of its own (so every one starts an event)."""
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    return [
+        EventInput(f"r{i}", f"word{i}a word{i}b word{i}c", (start + dt.timedelta(hours=i)).isoformat())
+        for i in range(count)
+    ]
+
+
+@pytest.mark.parametrize("cut", [0, 37, 150])
+def test_word_counts_stay_under_the_cap_and_batching_forgets_alike(cut):
+    # A one-day window keeps some 75 words in open events; the cap of 100 forgets the older ones.
+    stream, capped = _distinct_stream(200), Settings(event_window_days=1, event_max_terms=100)
+    whole = EventClusterer(capped)
+    expected = whole.add(stream)
+    words = set(whole.state()["df"])
+    assert len(words) <= 100
+    assert "word10a" not in words
+    # Words of the events still open (the last day) are never forgotten.
+    assert {"word199a", "word180c"} <= words
+    first = EventClusterer(capped)
+    head = first.add(stream[:cut])
+    second = EventClusterer(capped, state=json.loads(json.dumps(first.state())))
+    assert [second.resolve(e) for e in head] + second.add(stream[cut:]) == expected
+    assert second.state()["df"] == whole.state()["df"]
 
 
 def _article(aid: str, title: str, text: str, date: str, names: list[str]) -> Article:
@@ -185,5 +309,5 @@ def test_headline_stream_quality_gate():
     ]
     ids = EventClusterer().add(items)
     f1 = _pairwise_f1({r["ID"]: r["STORY"] for r in rows}, dict(zip((i.id for i in items), ids, strict=True)))
-    # Measured 0.919 with the default settings (docs/events.md); the floor sits just under it.
-    assert f1 >= 0.91, f"pairwise F1 {f1:.3f} fell under the floor 0.91"
+    # Measured 0.924 with the default settings (docs/events.md); the floor sits just under it.
+    assert f1 >= 0.92, f"pairwise F1 {f1:.3f} fell under the floor 0.92"

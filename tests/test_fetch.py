@@ -111,8 +111,8 @@ def test_a_silent_server_times_out(server: str) -> None:
     assert time.monotonic() - started < 5
 
 
-# urllib's timeout bounds each socket read, not the whole transfer: a server sending one byte every
-# 0.3 s keeps a fetch with timeout=1 going for all 7.5 s. Strict, so the fix in storyline/fetch.py shows here.
+# urllib's timeout bounds each socket read, not the whole transfer: without fetch's own deadline a
+# server sending one byte every 0.3 s kept a fetch with timeout=1 going for all 7.5 s.
 def test_a_dripping_server_times_out_as_a_whole(server: str) -> None:
     started = time.monotonic()
     with refused("fetch.failed"):

@@ -311,3 +311,15 @@ def test_reads_warc_jsonl_gz_and_parquet(spark, tmp_path: Path) -> None:  # type
     assert len(warc) == 1 and bodies[2].split("\n")[1][:40] in warc[0]["text"]
     assert report["articles"] == 3 and report["errors"] >= 1
     assert any(e["code"] == "read.bad_json" for e in _rows(out, "errors"))
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+@requires_spark
+def test_connected_components_join_chains_and_stars(spark) -> None:  # type: ignore[no-untyped-def]
+    from storyline.spark_dedup import connected_components
+
+    pairs = [(4, 3), (3, 2), (2, 9), (9, 1), (7, 8), (20, 21), (22, 21), (23, 20)]
+    edges = spark.createDataFrame(pairs, "a long, b long")
+    labels = {r["node"]: r["component"] for r in connected_components(edges).collect()}
+    assert labels == {1: 1, 2: 1, 3: 1, 4: 1, 9: 1, 7: 7, 8: 7, 20: 20, 21: 20, 22: 20, 23: 20}

@@ -98,6 +98,15 @@ def only(text: str, reference: str | None = MONDAY) -> tuple[str, str, str]:
             "P9M",
         ),
         ("The offer is advertised in today's editions.", MONDAY, "today's", "DATE", "1998-02-09"),
+        ("Islam will one day be the second religion.", MONDAY, "one day", "DATE", "FUTURE_REF"),
+        ("Traders squared positions ahead of the weekend.", MONDAY, "the weekend", "DATE", "1998-W07-WE"),
+        (
+            "He spoke several months before he took office.",
+            MONDAY,
+            "several months before",
+            "DURATION",
+            "PXM",
+        ),
         # clock times hang on the day named with them, else on the reference
         ("The blast came at 3 p.m. on the border.", MONDAY, "3 p.m.", "TIME", "1998-02-09T15:00"),
         (
@@ -164,6 +173,8 @@ def test_expression_gets_its_span_type_and_value(sentence, reference, span, kind
             "1989-11-01",
             ["1989-Q3", "1988-Q3", "1989-Q2", "1988-Q3"],
         ),
+        # "April 24 and 25": the second day is an expression of its own
+        ("The summit is held on April 24 and 25.", "1999-02-10", ["1999-04-24", "1999-04-25"]),
         # the day that closes a quarter leaves the quarter as the anchor of "a year ago"
         (
             "Net fell in the fiscal first quarter ended Sept. 30, from a year ago.",
@@ -275,9 +286,9 @@ def test_timebank_value_f1_stays_above_the_floor():
     elapsed = time.perf_counter() - started
     _, value_f1, summary = scorer.score_timex(docs, results)
     date_f1 = float(re.search(r"DATE value F1 ([\d.]+)", summary).group(1))
-    # Measured 2026-11-22: value F1 0.834, DATE value F1 0.842 on all 256 TBAQ documents.
-    assert value_f1 >= 0.83, summary
-    assert date_f1 >= 0.838, summary
+    # Measured 2026-11-22: value F1 0.836, DATE value F1 0.844 on all 256 TBAQ documents.
+    assert value_f1 >= 0.832, summary
+    assert date_f1 >= 0.84, summary
     assert elapsed < 60, f"{len(docs)} documents took {elapsed:.1f} s"
 
 
