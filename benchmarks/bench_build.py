@@ -58,9 +58,18 @@ def child_build(db: Path, corpus: Path, processes: int | None) -> dict[str, Any]
             wall, cpu = time.perf_counter(), _cpu()
             step(store)
             timings[name] = {"wall_s": time.perf_counter() - wall, "cpu_s": _cpu() - cpu}
-    return {"timings": timings, "own_cpu_s": _cpu(), "report": {"inputs": report.inputs, "stored": report.stored,
-                                           "errors": report.errors, "copies": report.copies,
-                                           "analysed": report.analysed, "events": report.events}}
+    return {
+        "timings": timings,
+        "own_cpu_s": _cpu(),
+        "report": {
+            "inputs": report.inputs,
+            "stored": report.stored,
+            "errors": report.errors,
+            "copies": report.copies,
+            "analysed": report.analysed,
+            "events": report.events,
+        },
+    }
 
 
 def child_spacy(corpus: Path, limit: int) -> dict[str, Any]:
@@ -74,8 +83,13 @@ def child_spacy(corpus: Path, limit: int) -> dict[str, Any]:
     texts = list(itertools.islice(read_texts(corpus), limit))
     wall, cpu = time.perf_counter(), _cpu()
     tokens = sum(len(doc) for doc in nlp.pipe(texts))
-    return {"articles": len(texts), "tokens": tokens, "wall_s": time.perf_counter() - wall,
-            "cpu_s": _cpu() - cpu, "components": nlp.pipe_names}
+    return {
+        "articles": len(texts),
+        "tokens": tokens,
+        "wall_s": time.perf_counter() - wall,
+        "cpu_s": _cpu() - cpu,
+        "components": nlp.pipe_names,
+    }
 
 
 class TreeMemory:
@@ -133,8 +147,9 @@ class TreeMemory:
 
 def run_child(args: list[str]) -> tuple[dict[str, Any], TreeMemory]:
     """Run this file in a child process with ``args``; its JSON answer and its memory peaks."""
-    proc = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, __file__, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
+    )
     with TreeMemory(proc.pid) as memory:
         out, err = proc.communicate()
     if proc.returncode != 0:
@@ -146,13 +161,24 @@ def load_average() -> float:
     return round(os.getloadavg()[0], 2)
 
 
-def measure_size(work: Path, n: int, *, sources: list, processes: int | None, baseline_n: int,
-                 keep_store: Path | None = None) -> dict[str, Any]:
+def measure_size(
+    work: Path,
+    n: int,
+    *,
+    sources: list,
+    processes: int | None,
+    baseline_n: int,
+    keep_store: Path | None = None,
+) -> dict[str, Any]:
     """One size: write the corpus, run the baseline on its first texts, then the build."""
     corpus = work / f"scale-{n}.jsonl"
     info = write_corpus(corpus, n=n, seed=n, sources=sources)
-    result: dict[str, Any] = {"articles": n, "copies_planted": info.copies, "input_bytes": info.bytes,
-                              "load_before": load_average()}
+    result: dict[str, Any] = {
+        "articles": n,
+        "copies_planted": info.copies,
+        "input_bytes": info.bytes,
+        "load_before": load_average(),
+    }
     if baseline_n:
         base, base_mem = run_child(["--child-spacy", str(corpus), str(min(n, baseline_n))])
         base["peak_rss_mb"] = round(base_mem.peak / 2**20, 1)
@@ -189,29 +215,58 @@ def rows_of(sizes: list[dict[str, Any]]) -> list[dict[str, Any]]:
         total = sum(t["wall_s"] for t in s["timings"].values())
         rate = n / total
         load = f"load {s['load_before']}-{s['load_after']}"
-        row = {"benchmark": "build", "figure": f"full build, articles/s ({n:,} articles)",
-               "value": round(rate, 2), "unit": "articles/s", "note": load}
+        row = {
+            "benchmark": "build",
+            "figure": f"full build, articles/s ({n:,} articles)",
+            "value": round(rate, 2),
+            "unit": "articles/s",
+            "note": load,
+        }
         if "spacy" in s:
             base = s["spacy"]["articles"] / s["spacy"]["wall_s"]
-            row.update(baseline="spaCy nlp.pipe alone, 1 process", baseline_value=round(base, 2),
-                       ratio=round(rate / base, 2), target=">= 1.5x", ok=rate / base >= 1.5)
+            row.update(
+                baseline="spaCy nlp.pipe alone, 1 process",
+                baseline_value=round(base, 2),
+                ratio=round(rate / base, 2),
+                target=">= 1.5x",
+                ok=rate / base >= 1.5,
+            )
             cpu_base = s["spacy"]["articles"] / s["spacy"]["cpu_s"]
             cpu_rate = n / sum(t["cpu_s"] for t in s["timings"].values())
             rows.append(row)
-            row = {"benchmark": "build", "figure": f"full build, articles per CPU-second ({n:,} articles)",
-                   "value": round(cpu_rate, 2), "unit": "articles/cpu-s", "baseline": "spaCy alone",
-                   "baseline_value": round(cpu_base, 2), "ratio": round(cpu_rate / cpu_base, 2),
-                   "note": "work per article, insensitive to other load on the machine"}
+            row = {
+                "benchmark": "build",
+                "figure": f"full build, articles per CPU-second ({n:,} articles)",
+                "value": round(cpu_rate, 2),
+                "unit": "articles/cpu-s",
+                "baseline": "spaCy alone",
+                "baseline_value": round(cpu_base, 2),
+                "ratio": round(cpu_rate / cpu_base, 2),
+                "note": "work per article, insensitive to other load on the machine",
+            }
         rows.append(row)
         for stage in STAGES:
             t = s["timings"][stage]
-            rows.append({"benchmark": "build", "figure": f"stage {stage} ({n:,} articles)",
-                         "value": round(1000 * t["wall_s"] / n, 2), "unit": "ms/article (wall)",
-                         "note": f"cpu {1000 * t['cpu_s'] / n:.2f} ms/article; share {t['wall_s'] / total:.0%}"})
-        rows.append({"benchmark": "build", "figure": f"peak resident memory, build + workers ({n:,} articles)",
-                     "value": s["peak_rss_mb"], "unit": "MB", "target": "<= 2048 MB at 100,000",
-                     "ok": s["peak_rss_mb"] <= 2048,
-                     "note": f"main process {s['peak_rss_main_mb']} MB"})
+            rows.append(
+                {
+                    "benchmark": "build",
+                    "figure": f"stage {stage} ({n:,} articles)",
+                    "value": round(1000 * t["wall_s"] / n, 2),
+                    "unit": "ms/article (wall)",
+                    "note": f"cpu {1000 * t['cpu_s'] / n:.2f} ms/article; share {t['wall_s'] / total:.0%}",
+                }
+            )
+        rows.append(
+            {
+                "benchmark": "build",
+                "figure": f"peak resident memory, build + workers ({n:,} articles)",
+                "value": s["peak_rss_mb"],
+                "unit": "MB",
+                "target": "<= 2048 MB at 100,000",
+                "ok": s["peak_rss_mb"] <= 2048,
+                "note": f"main process {s['peak_rss_main_mb']} MB",
+            }
+        )
     if len(sizes) >= 2:
         small, large = sizes[0], sizes[-1]
 
@@ -219,25 +274,45 @@ def rows_of(sizes: list[dict[str, Any]]) -> list[dict[str, Any]]:
             return sum(t["wall_s"] for t in s["timings"].values()) / s["articles"]
 
         ratio = per_article(large) / per_article(small)
-        rows.append({"benchmark": "build",
-                     "figure": f"time per article at {large['articles']:,} vs {small['articles']:,}",
-                     "value": round(1000 * per_article(large), 2), "unit": "ms/article",
-                     "baseline": f"{small['articles']:,} articles", "baseline_value": round(1000 * per_article(small), 2),
-                     "ratio": round(ratio, 2), "target": "<= 1.3x", "ok": ratio <= 1.3})
+        rows.append(
+            {
+                "benchmark": "build",
+                "figure": f"time per article at {large['articles']:,} vs {small['articles']:,}",
+                "value": round(1000 * per_article(large), 2),
+                "unit": "ms/article",
+                "baseline": f"{small['articles']:,} articles",
+                "baseline_value": round(1000 * per_article(small), 2),
+                "ratio": round(ratio, 2),
+                "target": "<= 1.3x",
+                "ok": ratio <= 1.3,
+            }
+        )
     return rows
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="2000,10000", help="corpus sizes, comma-separated")
-    parser.add_argument("--baseline-n", type=int, default=1000,
-                        help="texts spaCy alone parses at each size (its rate per article is what counts)")
-    parser.add_argument("--processes", type=int, default=None, help="NLP worker processes (default: settings)")
+    parser.add_argument(
+        "--baseline-n",
+        type=int,
+        default=1000,
+        help="texts spaCy alone parses at each size (its rate per article is what counts)",
+    )
+    parser.add_argument(
+        "--processes", type=int, default=None, help="NLP worker processes (default: settings)"
+    )
     parser.add_argument("--quick", action="store_true", help="150 and 300 articles, baseline on 150")
-    parser.add_argument("--workdir", type=Path, help="where corpora and stores go (default: a temporary folder)")
-    parser.add_argument("--keep-store", type=Path, help="copy the store of the largest size here (for bench_store)")
+    parser.add_argument(
+        "--workdir", type=Path, help="where corpora and stores go (default: a temporary folder)"
+    )
+    parser.add_argument(
+        "--keep-store", type=Path, help="copy the store of the largest size here (for bench_store)"
+    )
     parser.add_argument("--out", type=Path, help="also write the JSON here")
-    parser.add_argument("--child-build", nargs=3, metavar=("DB", "CORPUS", "PROCESSES"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child-build", nargs=3, metavar=("DB", "CORPUS", "PROCESSES"), help=argparse.SUPPRESS
+    )
     parser.add_argument("--child-spacy", nargs=2, metavar=("CORPUS", "LIMIT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child_build:
@@ -254,8 +329,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="storyline-bench-", dir=args.workdir) as tmp:
         for n in sizes:
             keep = args.keep_store if n == max(sizes) else None
-            measured.append(measure_size(Path(tmp), n, sources=sources, processes=args.processes,
-                                         baseline_n=baseline_n, keep_store=keep))
+            measured.append(
+                measure_size(
+                    Path(tmp),
+                    n,
+                    sources=sources,
+                    processes=args.processes,
+                    baseline_n=baseline_n,
+                    keep_store=keep,
+                )
+            )
             print(json.dumps({"size": n, "done": True}), file=sys.stderr, flush=True)
     result = {"sizes": measured, "rows": rows_of(measured)}
     print(json.dumps(result))

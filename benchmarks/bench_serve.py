@@ -37,8 +37,18 @@ from corpus import CORPORA, load_sources  # noqa: E402
 from server import running_server  # noqa: E402
 
 # Queries a reader of the dossier types: names, a phrase, a rare word, a prefix, a boolean.
-QUERIES = ("Clinton", "Trump campaign", '"security guarantees"', "Rutte", "Ukraine NATO", "debate",
-           "immigra*", "Sanders OR Cruz", "email server", "coalition of the willing")
+QUERIES = (
+    "Clinton",
+    "Trump campaign",
+    '"security guarantees"',
+    "Rutte",
+    "Ukraine NATO",
+    "debate",
+    "immigra*",
+    "Sanders OR Cruz",
+    "email server",
+    "coalition of the willing",
+)
 ENDPOINTS = {
     "api_search": [f"/api/search?q={urllib.parse.quote(q)}" for q in QUERIES],
     "page_search": [f"/search?q={urllib.parse.quote(q)}" for q in QUERIES],
@@ -72,8 +82,18 @@ def build_base(work: Path, *, polnear: int, db: Path | None = None) -> Path:
     with records.open("w", encoding="utf-8") as out:
         for source in load_sources()[-polnear:] if polnear else []:
             text = "\n\n".join([source.title, *source.paragraphs])
-            out.write(json.dumps({"id": source.id, "title": source.title, "text": text, "outlet": source.outlet,
-                                  "published": source.published}) + "\n")
+            out.write(
+                json.dumps(
+                    {
+                        "id": source.id,
+                        "title": source.title,
+                        "text": text,
+                        "outlet": source.outlet,
+                        "published": source.published,
+                    }
+                )
+                + "\n"
+            )
     db = db or work / "base.db"
     with Store(db) as store:
         build(store, [str(CORPORA / "seeds"), str(records)], settings=Settings())
@@ -99,11 +119,13 @@ def replicate(base_db: Path, db: Path, *, articles: int) -> dict[str, Any]:
                         FROM base.articles a JOIN base.articles_fts f ON f.rowid = a.n
                         WHERE a.state = 'analysed' AND trim(a.text) != ''""")
         seeds = conn.execute("SELECT count(*) FROM seed").fetchone()[0]
-        conn.execute("""CREATE TEMP TABLE replica AS
+        conn.execute(
+            """CREATE TEMP TABLE replica AS
                         WITH RECURSIVE nums(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM nums WHERE i + 1 < ?)
                         SELECT i, 's' || i AS id, i % ? AS k, (i * 7919) % ? AS p,
                                date('2015-06-01', '+' || (i % 540) || ' days') AS day FROM nums""",
-                     (articles, seeds, len(pool)))
+            (articles, seeds, len(pool)),
+        )
         # The paragraph is appended, so every span of the seed's analysis still points into the text.
         conn.execute("""INSERT INTO articles (id, content_hash, source, origin, title, outlet, url, byline, wire,
                             dateline, published, published_source, published_confidence, published_inferred,
@@ -130,8 +152,10 @@ def replicate(base_db: Path, db: Path, *, articles: int) -> dict[str, Any]:
                         SELECT r.id, q.idx, q.kind, q.content_start, q.content_end, q.content, q.cue_start,
                                q.cue_end, q.speaker_start, q.speaker_end, q.speaker_mention, q.speaker, r.day
                         FROM replica r JOIN seed s ON s.k = r.k JOIN base.quotes q ON q.article_id = s.id""")
-        conn.execute("INSERT INTO quotes_fts (rowid, content, speaker) SELECT n, content, coalesce(speaker, '') "
-                     "FROM quotes")
+        conn.execute(
+            "INSERT INTO quotes_fts (rowid, content, speaker) SELECT n, content, coalesce(speaker, '') "
+            "FROM quotes"
+        )
         conn.execute("""INSERT INTO claims (article_id, idx, actor, stance, kind, object, layer, topic, date,
                             negated, modality, condition, reported_by, evidence_start, evidence_end, evidence, data)
                         SELECT r.id, c.idx, c.actor, c.stance, c.kind, c.object, c.layer, c.topic, c.date,
@@ -139,14 +163,20 @@ def replicate(base_db: Path, db: Path, *, articles: int) -> dict[str, Any]:
                                c.evidence_end, c.evidence, c.data
                         FROM replica r JOIN seed s ON s.k = r.k JOIN base.claims c ON c.article_id = s.id""")
         conn.execute("COMMIT")
-        counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608 (fixed names)
-                  for t in ("articles", "entities", "quotes", "timexes", "claims")}
+        counts = {
+            t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608 (fixed names)
+            for t in ("articles", "entities", "quotes", "timexes", "claims")
+        }
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
-    return {"articles": articles, "base_articles": seeds, "rows": counts,
-            "fill_s": round(time.perf_counter() - began, 1),
-            "store_bytes": sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))}
+    return {
+        "articles": articles,
+        "base_articles": seeds,
+        "rows": counts,
+        "fill_s": round(time.perf_counter() - began, 1),
+        "store_bytes": sum(p.stat().st_size for p in db.parent.glob(db.name + "*")),
+    }
 
 
 def _complete(db: Path, articles: int) -> bool:
@@ -154,8 +184,10 @@ def _complete(db: Path, articles: int) -> bool:
         return False
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        return conn.execute("SELECT count(*) FROM claims").fetchone()[0] > 0 and \
-            conn.execute("SELECT count(*) FROM articles").fetchone()[0] == articles
+        return (
+            conn.execute("SELECT count(*) FROM claims").fetchone()[0] > 0
+            and conn.execute("SELECT count(*) FROM articles").fetchone()[0] == articles
+        )
     except sqlite3.Error:
         return False
     finally:
@@ -165,16 +197,25 @@ def _complete(db: Path, articles: int) -> bool:
 def run_wrk(base: str, paths: list[str], *, seconds: int, connections: int, work: Path) -> dict[str, Any]:
     script = work / "mix.lua"
     script.write_text(WRK_SCRIPT % ", ".join(json.dumps(p) for p in paths), encoding="utf-8")
-    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "60s", "-s", str(script),
-                          base], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "60s", "-s", str(script), base],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     found = json.loads(next(line for line in out.splitlines() if line.startswith("{")))
-    return {"tool": "wrk", "requests": found["requests"], "errors": found["errors"],
-            "rps": found["requests"] / (found["duration_us"] / 1e6),
-            **{k.replace("_us", "_ms"): found[k] / 1000 for k in ("p50_us", "p95_us", "p99_us", "max_us")}}
+    return {
+        "tool": "wrk",
+        "requests": found["requests"],
+        "errors": found["errors"],
+        "rps": found["requests"] / (found["duration_us"] / 1e6),
+        **{k.replace("_us", "_ms"): found[k] / 1000 for k in ("p50_us", "p95_us", "p99_us", "max_us")},
+    }
 
 
-async def _asyncio_load(base: str, paths: list[str], *, seconds: int, connections: int,
-                        timeout: float) -> dict[str, Any]:
+async def _asyncio_load(
+    base: str, paths: list[str], *, seconds: int, connections: int, timeout: float
+) -> dict[str, Any]:
     """Each connection sends requests back to back until the time is up; the last ones are waited for."""
     import httpx
 
@@ -205,12 +246,21 @@ async def _asyncio_load(base: str, paths: list[str], *, seconds: int, connection
     def pct(p: float) -> float:
         return 1000 * latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))]
 
-    return {"tool": "asyncio+httpx", "requests": len(latencies), "errors": errors, "rps": len(latencies) / elapsed,
-            "p50_ms": pct(50), "p95_ms": pct(95), "p99_ms": pct(99), "max_ms": 1000 * latencies[-1]}
+    return {
+        "tool": "asyncio+httpx",
+        "requests": len(latencies),
+        "errors": errors,
+        "rps": len(latencies) / elapsed,
+        "p50_ms": pct(50),
+        "p95_ms": pct(95),
+        "p99_ms": pct(99),
+        "max_ms": 1000 * latencies[-1],
+    }
 
 
-def load_test(base: str, paths: list[str], *, seconds: int, connections: int, work: Path, tool: str,
-              timeout: float) -> dict[str, Any]:
+def load_test(
+    base: str, paths: list[str], *, seconds: int, connections: int, work: Path, tool: str, timeout: float
+) -> dict[str, Any]:
     """p50/p95/p99 (ms) and requests per second of a request mix, after one warm-up request."""
     import urllib.request
 
@@ -221,7 +271,9 @@ def load_test(base: str, paths: list[str], *, seconds: int, connections: int, wo
     if tool == "wrk" and shutil.which("wrk"):
         result = run_wrk(base, paths, seconds=seconds, connections=connections, work=work)
     else:
-        result = asyncio.run(_asyncio_load(base, paths, seconds=seconds, connections=connections, timeout=timeout))
+        result = asyncio.run(
+            _asyncio_load(base, paths, seconds=seconds, connections=connections, timeout=timeout)
+        )
     return {k: round(v, 2) if isinstance(v, float) else v for k, v in result.items()}
 
 
@@ -240,19 +292,43 @@ def rows_of(result: dict[str, Any]) -> list[dict[str, Any]]:
     for name, m in result["large"].items():
         b = result["baseline"][name]
         if not m["requests"]:
-            rows.append({"benchmark": "serve", "figure": f"{name} ({n:,} articles)", "value": None, "ok": False,
-                         "note": "no request completed"})
+            rows.append(
+                {
+                    "benchmark": "serve",
+                    "figure": f"{name} ({n:,} articles)",
+                    "value": None,
+                    "ok": False,
+                    "note": "no request completed",
+                }
+            )
             continue
-        rows.append({"benchmark": "serve", "figure": f"{name} p95 latency ({n:,} articles)", "value": m["p95_ms"],
-                     "unit": "ms", "baseline": f"same mix, {small:,} articles", "baseline_value": b["p95_ms"],
-                     "ratio": round(m["p95_ms"] / b["p95_ms"], 2) if b["p95_ms"] else None,
-                     "target": f"<= {TARGET_P95_MS:g} ms", "ok": m["p95_ms"] <= TARGET_P95_MS,
-                     "note": f"p50 {m['p50_ms']} ms, p99 {m['p99_ms']} ms, errors {m['errors']}, "
-                             f"{m['tool']}, load {m['load']}"})
-        rows.append({"benchmark": "serve", "figure": f"{name} requests/s ({n:,} articles)", "value": m["rps"],
-                     "unit": "req/s", "baseline": f"same mix, {small:,} articles", "baseline_value": b["rps"],
-                     "ratio": round(m["rps"] / b["rps"], 2) if b["rps"] else None,
-                     "note": f"{result['connections']} connections, {result['workers']} server workers"})
+        rows.append(
+            {
+                "benchmark": "serve",
+                "figure": f"{name} p95 latency ({n:,} articles)",
+                "value": m["p95_ms"],
+                "unit": "ms",
+                "baseline": f"same mix, {small:,} articles",
+                "baseline_value": b["p95_ms"],
+                "ratio": round(m["p95_ms"] / b["p95_ms"], 2) if b["p95_ms"] else None,
+                "target": f"<= {TARGET_P95_MS:g} ms",
+                "ok": m["p95_ms"] <= TARGET_P95_MS,
+                "note": f"p50 {m['p50_ms']} ms, p99 {m['p99_ms']} ms, errors {m['errors']}, "
+                f"{m['tool']}, load {m['load']}",
+            }
+        )
+        rows.append(
+            {
+                "benchmark": "serve",
+                "figure": f"{name} requests/s ({n:,} articles)",
+                "value": m["rps"],
+                "unit": "req/s",
+                "baseline": f"same mix, {small:,} articles",
+                "baseline_value": b["rps"],
+                "ratio": round(m["rps"] / b["rps"], 2) if b["rps"] else None,
+                "note": f"{result['connections']} connections, {result['workers']} server workers",
+            }
+        )
     return rows
 
 
@@ -260,17 +336,27 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=100_000, help="articles in the large store")
     parser.add_argument("--baseline-articles", type=int, default=1_000)
-    parser.add_argument("--base-db", type=Path, help="an analysed store to replicate (built and kept there when missing)")
+    parser.add_argument(
+        "--base-db", type=Path, help="an analysed store to replicate (built and kept there when missing)"
+    )
     parser.add_argument("--base-polnear", type=int, default=40, help="PolNeAR articles in a base built here")
     parser.add_argument("--seconds", type=int, default=10, help="load per endpoint")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2, help="server worker processes")
-    parser.add_argument("--tool", choices=("asyncio", "wrk"), default="asyncio",
-                        help="load generator (wrk leaves requests still running at the end uncounted)")
-    parser.add_argument("--timeout", type=float, default=120.0, help="seconds before a request counts as failed")
+    parser.add_argument(
+        "--tool",
+        choices=("asyncio", "wrk"),
+        default="asyncio",
+        help="load generator (wrk leaves requests still running at the end uncounted)",
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=120.0, help="seconds before a request counts as failed"
+    )
     parser.add_argument("--quick", action="store_true", help="5,000 articles, 3 s per endpoint, base of 10")
     parser.add_argument("--workdir", type=Path)
-    parser.add_argument("--stores", type=Path, help="keep the replica stores here, and reuse them when complete")
+    parser.add_argument(
+        "--stores", type=Path, help="keep the replica stores here, and reuse them when complete"
+    )
     parser.add_argument("--out", type=Path, help="also write the JSON here")
     args = parser.parse_args(argv)
     if args.quick:
@@ -283,10 +369,20 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             base_db = build_base(work, polnear=args.base_polnear, db=base_db)
         stores = args.stores or work
         stores.mkdir(parents=True, exist_ok=True)
-        small_db, large_db = stores / f"replicas-{args.baseline_articles}.db", stores / f"replicas-{args.articles}.db"
-        result: dict[str, Any] = {"connections": args.connections, "workers": args.workers,
-                                  "seconds": args.seconds, "load_before": round(os.getloadavg()[0], 2)}
-        for key, db, size in (("baseline_store", small_db, args.baseline_articles), ("store", large_db, args.articles)):
+        small_db, large_db = (
+            stores / f"replicas-{args.baseline_articles}.db",
+            stores / f"replicas-{args.articles}.db",
+        )
+        result: dict[str, Any] = {
+            "connections": args.connections,
+            "workers": args.workers,
+            "seconds": args.seconds,
+            "load_before": round(os.getloadavg()[0], 2),
+        }
+        for key, db, size in (
+            ("baseline_store", small_db, args.baseline_articles),
+            ("store", large_db, args.articles),
+        ):
             # A kept store is reused; a half-made one (no articles table filled) is made again.
             if not _complete(db, size):
                 for stale in db.parent.glob(db.name + "*"):
@@ -294,8 +390,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 result[key] = replicate(base_db, db, articles=size)
             else:
                 result[key] = {"articles": size, "reused": str(db)}
-        common = {"seconds": args.seconds, "connections": args.connections, "workers": args.workers, "work": work,
-                  "tool": args.tool, "timeout": args.timeout}
+        common = {
+            "seconds": args.seconds,
+            "connections": args.connections,
+            "workers": args.workers,
+            "work": work,
+            "tool": args.tool,
+            "timeout": args.timeout,
+        }
         result["baseline"] = measure(small_db, **common)
         result["large"] = measure(large_db, **common)
     result["load_after"] = round(os.getloadavg()[0], 2)

@@ -57,8 +57,9 @@ def table_bytes(db: Path) -> dict[str, int]:
                     name = name[: -len(suffix)]
             sizes[name] = sizes.get(name, 0) + size
         articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-        text, data = conn.execute("SELECT sum(length(CAST(text AS BLOB))), sum(length(CAST(data AS BLOB))) "
-                                  "FROM articles").fetchone()
+        text, data = conn.execute(
+            "SELECT sum(length(CAST(text AS BLOB))), sum(length(CAST(data AS BLOB))) FROM articles"
+        ).fetchone()
     finally:
         conn.close()
     sizes["__articles__"] = articles
@@ -74,25 +75,47 @@ def measure(db: Path, *, input_bytes: int | None) -> dict[str, Any]:
     grouped = {group: 0 for group, _ in GROUPS} | {OTHER: 0}
     for name, size in sizes.items():
         grouped[group_of(name)] += size
-    return {"articles": articles, "bytes": total, "input_bytes": input_bytes, "tables": sizes, "groups": grouped,
-            "text_bytes": text, "data_bytes": data}
+    return {
+        "articles": articles,
+        "bytes": total,
+        "input_bytes": input_bytes,
+        "tables": sizes,
+        "groups": grouped,
+        "text_bytes": text,
+        "data_bytes": data,
+    }
 
 
 def rows_of(result: dict[str, Any]) -> list[dict[str, Any]]:
     n = result["articles"]
     per_k = 1000 / n / 2**20
-    row: dict[str, Any] = {"benchmark": "store", "figure": f"store size per 1,000 articles (built from {n:,})",
-                           "value": round(result["bytes"] * per_k, 2), "unit": "MB"}
+    row: dict[str, Any] = {
+        "benchmark": "store",
+        "figure": f"store size per 1,000 articles (built from {n:,})",
+        "value": round(result["bytes"] * per_k, 2),
+        "unit": "MB",
+    }
     if result["input_bytes"]:
-        row.update(baseline="JSON-lines input per 1,000 articles",
-                   baseline_value=round(result["input_bytes"] * per_k, 2),
-                   ratio=round(result["bytes"] / result["input_bytes"], 2))
-    row["note"] = (f"texts {result['text_bytes'] * per_k:.2f} MB, the articles' JSON (metadata and a second copy "
-                   f"of the analysis) {result['data_bytes'] * per_k:.2f} MB")
+        row.update(
+            baseline="JSON-lines input per 1,000 articles",
+            baseline_value=round(result["input_bytes"] * per_k, 2),
+            ratio=round(result["bytes"] / result["input_bytes"], 2),
+        )
+    row["note"] = (
+        f"texts {result['text_bytes'] * per_k:.2f} MB, the articles' JSON (metadata and a second copy "
+        f"of the analysis) {result['data_bytes'] * per_k:.2f} MB"
+    )
     rows = [row]
     for group, size in result["groups"].items():
-        rows.append({"benchmark": "store", "figure": f"  of which {group}", "value": round(size * per_k, 2),
-                     "unit": "MB", "note": f"{size / result['bytes']:.0%} of the store"})
+        rows.append(
+            {
+                "benchmark": "store",
+                "figure": f"  of which {group}",
+                "value": round(size * per_k, 2),
+                "unit": "MB",
+                "note": f"{size / result['bytes']:.0%} of the store",
+            }
+        )
     return rows
 
 

@@ -49,7 +49,9 @@ def load_sources(corpora: Path = CORPORA) -> list[SourceArticle]:
     return load_polnear(root, split="train") + load_polnear(root, split="dev")
 
 
-def iter_reports(sources: list[SourceArticle], *, n: int, seed: int, copy_share: float = 0.3) -> Iterator[dict]:
+def iter_reports(
+    sources: list[SourceArticle], *, n: int, seed: int, copy_share: float = 0.3
+) -> Iterator[dict]:
     """``n`` JSON-lines records (id, title, text, outlet, published, copy_of) in arrival order."""
     rng = random.Random(seed)
     pool = [p for s in sources for p in s.paragraphs if len(p.split()) >= 8]
@@ -62,20 +64,33 @@ def iter_reports(sources: list[SourceArticle], *, n: int, seed: int, copy_share:
             source = rng.choice(recent)
             outlet = rng.choice(OUTLETS)
             title, text = make_copy(source, rng=rng, outlet=outlet, other_titles=titles)
-            yield {"id": f"r{number}", "title": title, "text": text, "outlet": outlet, "published": day,
-                   "copy_of": source.id}
+            yield {
+                "id": f"r{number}",
+                "title": title,
+                "text": text,
+                "outlet": outlet,
+                "published": day,
+                "copy_of": source.id,
+            }
             continue
         paragraphs = rng.sample(pool, rng.choice(lengths))
         words = paragraphs[0].split()
         title = " ".join(words[: rng.randint(6, 12)]).rstrip(",;:")
         source = SourceArticle(f"r{number}", title, rng.choice(OUTLETS), day, None, paragraphs)
         recent.append(source)
-        yield {"id": source.id, "title": title, "text": "\n\n".join([title, *paragraphs]),
-               "outlet": source.outlet, "published": day, "copy_of": None}
+        yield {
+            "id": source.id,
+            "title": title,
+            "text": "\n\n".join([title, *paragraphs]),
+            "outlet": source.outlet,
+            "published": day,
+            "copy_of": None,
+        }
 
 
-def write_corpus(path: Path, *, n: int, seed: int = 1, copy_share: float = 0.3,
-                 sources: list[SourceArticle] | None = None) -> CorpusInfo:
+def write_corpus(
+    path: Path, *, n: int, seed: int = 1, copy_share: float = 0.3, sources: list[SourceArticle] | None = None
+) -> CorpusInfo:
     """Write ``n`` reports to ``path`` as JSON lines; returns what was written."""
     sources = sources if sources is not None else load_sources()
     copies = 0
@@ -101,8 +116,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, required=True, help="the JSON-lines file to write")
     args = parser.parse_args(argv)
     info = write_corpus(args.out, n=args.n, seed=args.seed, copy_share=args.copy_share)
-    print(json.dumps({"path": str(info.path), "articles": info.articles, "copies": info.copies,
-                      "bytes": info.bytes}))
+    print(
+        json.dumps(
+            {"path": str(info.path), "articles": info.articles, "copies": info.copies, "bytes": info.bytes}
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -53,17 +53,36 @@ def _dedup_rows(stdout: str, out: Path) -> list[dict[str, Any]]:
     r = json.loads(out.read_text(encoding="utf-8"))
     n = f"{r['documents']:,} documents"
     return [
-        {"benchmark": "dedup", "figure": f"MinHash + LSH time, ours ({n})", "value": r["ours_s"], "unit": "s",
-         "baseline": "datasketch MinHash + MinHashLSH", "baseline_value": r["datasketch_s"],
-         "ratio": round(r["ours_s"] / r["datasketch_s"], 2) if r["datasketch_s"] else None,
-         "note": f"speed-up {r['speedup']}x; {r['num_perm']} permutations, {r['bands']}x{r['rows']} bands"},
-        {"benchmark": "dedup", "figure": f"planted copy pairs found, ours ({n})", "value": r["ours_recall"],
-         "unit": "recall", "baseline": "datasketch", "baseline_value": r["datasketch_recall"],
-         "ratio": round(r["ours_recall"] / r["datasketch_recall"], 3) if r["datasketch_recall"] else None},
-        {"benchmark": "dedup", "figure": "index memory per million documents, ours", "value": r["ours_mb_per_million"],
-         "unit": "MB", "baseline": "datasketch", "baseline_value": r["datasketch_mb_per_million"],
-         "ratio": round(r["ours_mb_per_million"] / r["datasketch_mb_per_million"], 2)
-         if r["datasketch_mb_per_million"] else None},
+        {
+            "benchmark": "dedup",
+            "figure": f"MinHash + LSH time, ours ({n})",
+            "value": r["ours_s"],
+            "unit": "s",
+            "baseline": "datasketch MinHash + MinHashLSH",
+            "baseline_value": r["datasketch_s"],
+            "ratio": round(r["ours_s"] / r["datasketch_s"], 2) if r["datasketch_s"] else None,
+            "note": f"speed-up {r['speedup']}x; {r['num_perm']} permutations, {r['bands']}x{r['rows']} bands",
+        },
+        {
+            "benchmark": "dedup",
+            "figure": f"planted copy pairs found, ours ({n})",
+            "value": r["ours_recall"],
+            "unit": "recall",
+            "baseline": "datasketch",
+            "baseline_value": r["datasketch_recall"],
+            "ratio": round(r["ours_recall"] / r["datasketch_recall"], 3) if r["datasketch_recall"] else None,
+        },
+        {
+            "benchmark": "dedup",
+            "figure": "index memory per million documents, ours",
+            "value": r["ours_mb_per_million"],
+            "unit": "MB",
+            "baseline": "datasketch",
+            "baseline_value": r["datasketch_mb_per_million"],
+            "ratio": round(r["ours_mb_per_million"] / r["datasketch_mb_per_million"], 2)
+            if r["datasketch_mb_per_million"]
+            else None,
+        },
     ]
 
 
@@ -77,39 +96,83 @@ def _event_rows(stdout: str, out: Path) -> list[dict[str, Any]]:
     first = float(measured[0][3])
     rows = []
     for size, _wall, _cpu, per_report, _events, _happenings, f1 in measured:
-        rows.append({"benchmark": "events", "figure": f"event clustering, CPU per report ({int(size):,} reports)",
-                     "value": float(per_report), "unit": "ms/report (cpu)",
-                     "baseline": f"{int(measured[0][0]):,} reports", "baseline_value": first,
-                     "ratio": round(float(per_report) / first, 2) if first else None,
-                     "note": f"pairwise F1 {f1} against the planted happenings"})
+        rows.append(
+            {
+                "benchmark": "events",
+                "figure": f"event clustering, CPU per report ({int(size):,} reports)",
+                "value": float(per_report),
+                "unit": "ms/report (cpu)",
+                "baseline": f"{int(measured[0][0]):,} reports",
+                "baseline_value": first,
+                "ratio": round(float(per_report) / first, 2) if first else None,
+                "note": f"pairwise F1 {f1} against the planted happenings",
+            }
+        )
     return rows
 
 
 def _spark_rows(stdout: str, out: Path) -> list[dict[str, Any]]:
     r = json.loads(stdout[stdout.index("{") :])
     n = f"{r['articles']:,} articles, {r['cores']} cores"
-    rows = [{"benchmark": "spark", "figure": f"Spark local mode, articles per CPU-second ({n})",
-             "value": r["spark_per_cpu_second"], "unit": "articles/cpu-s"}]
+    rows = [
+        {
+            "benchmark": "spark",
+            "figure": f"Spark local mode, articles per CPU-second ({n})",
+            "value": r["spark_per_cpu_second"],
+            "unit": "articles/cpu-s",
+        }
+    ]
     if "embedded" in r:
-        rows[0].update(baseline="embedded build, same articles", baseline_value=r["embedded_per_cpu_second"],
-                       ratio=round(r["spark_per_cpu_second"] / r["embedded_per_cpu_second"], 2))
-        rows.append({"benchmark": "spark", "figure": f"Spark local mode, wall time ({n})",
-                     "value": r["spark"]["wall"], "unit": "s", "baseline": "embedded build, same articles",
-                     "baseline_value": r["embedded"]["seconds"], "ratio": r["slowdown"],
-                     "note": f"Spark start-up {r['spark'].get('startup')} s"})
+        rows[0].update(
+            baseline="embedded build, same articles",
+            baseline_value=r["embedded_per_cpu_second"],
+            ratio=round(r["spark_per_cpu_second"] / r["embedded_per_cpu_second"], 2),
+        )
+        rows.append(
+            {
+                "benchmark": "spark",
+                "figure": f"Spark local mode, wall time ({n})",
+                "value": r["spark"]["wall"],
+                "unit": "s",
+                "baseline": "embedded build, same articles",
+                "baseline_value": r["embedded"]["seconds"],
+                "ratio": r["slowdown"],
+                "note": f"Spark start-up {r['spark'].get('startup')} s",
+            }
+        )
     return rows
 
 
 BENCHMARKS = [
-    Benchmark("build", "bench_build.py", ("--sizes", "10000,100000", "--baseline-n", "2000"), ("--quick",),
-              _json_rows),
+    Benchmark(
+        "build",
+        "bench_build.py",
+        ("--sizes", "10000,100000", "--baseline-n", "2000"),
+        ("--quick",),
+        _json_rows,
+    ),
     Benchmark("store", "bench_store.py", ("--n", "1000"), ("--quick",), _json_rows),
     Benchmark("serve", "bench_serve.py", ("--articles", "100000"), ("--quick",), _json_rows),
-    Benchmark("dedup", "bench_dedup.py", ("--n", "100000"), ("--n", "5000", "--memory-docs", "2000"), _dedup_rows),
-    Benchmark("events", "bench_events.py", ("--sizes", "10000,30000,100000"), ("--sizes", "2000,6000"),
-              _event_rows, takes_out=False),
-    Benchmark("spark", "bench_spark.py", ("--articles", "2000"), ("--articles", "200"), _spark_rows,
-              takes_out=False, takes_work=True),
+    Benchmark(
+        "dedup", "bench_dedup.py", ("--n", "100000"), ("--n", "5000", "--memory-docs", "2000"), _dedup_rows
+    ),
+    Benchmark(
+        "events",
+        "bench_events.py",
+        ("--sizes", "10000,30000,100000"),
+        ("--sizes", "2000,6000"),
+        _event_rows,
+        takes_out=False,
+    ),
+    Benchmark(
+        "spark",
+        "bench_spark.py",
+        ("--articles", "2000"),
+        ("--articles", "200"),
+        _spark_rows,
+        takes_out=False,
+        takes_work=True,
+    ),
 ]
 
 
@@ -124,12 +187,17 @@ def run_one(bench: Benchmark, *, quick: bool, work: Path, extra: tuple[str, ...]
     shown = " ".join(["python", f"benchmarks/{bench.script}", *args])
     record: dict[str, Any] = {"command": shown, "load_before": round(os.getloadavg()[0], 2)}
     if not script.exists():
-        record["rows"] = [{"benchmark": bench.name, "figure": "not run", "note": f"{bench.script} does not exist"}]
+        record["rows"] = [
+            {"benchmark": bench.name, "figure": "not run", "note": f"{bench.script} does not exist"}
+        ]
         return record
     began = time.perf_counter()
     proc = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
-    record.update(seconds=round(time.perf_counter() - began, 1), load_after=round(os.getloadavg()[0], 2),
-                  returncode=proc.returncode)
+    record.update(
+        seconds=round(time.perf_counter() - began, 1),
+        load_after=round(os.getloadavg()[0], 2),
+        returncode=proc.returncode,
+    )
     try:
         if proc.returncode != 0:
             raise RuntimeError(proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "no output")
@@ -137,7 +205,9 @@ def run_one(bench: Benchmark, *, quick: bool, work: Path, extra: tuple[str, ...]
         if out.exists():
             record["result"] = json.loads(out.read_text(encoding="utf-8"))
     except (RuntimeError, ValueError, KeyError, OSError, json.JSONDecodeError) as exc:
-        record["rows"] = [{"benchmark": bench.name, "figure": "failed", "note": f"{type(exc).__name__}: {exc}"[:300]}]
+        record["rows"] = [
+            {"benchmark": bench.name, "figure": "failed", "note": f"{type(exc).__name__}: {exc}"[:300]}
+        ]
         record["stderr_tail"] = proc.stderr[-2000:]
     return record
 
@@ -156,8 +226,14 @@ def _imported(spec: str, now: str) -> dict[str, Any]:
     path, _, command = spec.partition("=")
     result = json.loads(Path(path).read_text(encoding="utf-8"))
     stamp = dt.datetime.fromtimestamp(Path(path).stat().st_mtime, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return {"command": command or f"(imported from {path})", "rows": result["rows"], "result": result,
-            "generated": stamp, "load_before": result.get("load_before"), "load_after": result.get("load_after")}
+    return {
+        "command": command or f"(imported from {path})",
+        "rows": result["rows"],
+        "result": result,
+        "generated": stamp,
+        "load_before": result.get("load_before"),
+        "load_after": result.get("load_after"),
+    }
 
 
 def _cell(value: Any) -> str:
@@ -174,16 +250,40 @@ def _cell(value: Any) -> str:
 
 def render_table(report: dict[str, Any]) -> str:
     """The markdown block: when and where it ran, then one table row per figure."""
-    lines = [BEGIN, "", f"Generated {report['generated']} by `{report['command']}` on {report['machine']}.", ""]
+    lines = [
+        BEGIN,
+        "",
+        f"Generated {report['generated']} by `{report['command']}` on {report['machine']}.",
+        "",
+    ]
     for run in report["runs"].values():
         when = run.get("generated", report["generated"])
-        lines.append(f"- `{run['command']}`: {run.get('seconds', '?')} s, load average "
-                     f"{run.get('load_before', '?')} -> {run.get('load_after', '?')} ({when})")
-    lines += ["", "| benchmark | figure | value | unit | baseline (same run) | baseline value | ratio | target | "
-              "met | note |", "|---|---|---:|---|---|---:|---:|---|---|---|"]
+        lines.append(
+            f"- `{run['command']}`: {run.get('seconds', '?')} s, load average "
+            f"{run.get('load_before', '?')} -> {run.get('load_after', '?')} ({when})"
+        )
+    lines += [
+        "",
+        "| benchmark | figure | value | unit | baseline (same run) | baseline value | ratio | target | "
+        "met | note |",
+        "|---|---|---:|---|---|---:|---:|---|---|---|",
+    ]
     for row in report["rows"]:
-        cells = [row.get(k) for k in ("benchmark", "figure", "value", "unit", "baseline", "baseline_value", "ratio",
-                                      "target", "ok", "note")]
+        cells = [
+            row.get(k)
+            for k in (
+                "benchmark",
+                "figure",
+                "value",
+                "unit",
+                "baseline",
+                "baseline_value",
+                "ratio",
+                "target",
+                "ok",
+                "note",
+            )
+        ]
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     lines += ["", END]
     return "\n".join(lines)
@@ -206,11 +306,21 @@ def write_docs(report: dict[str, Any], *, docs: Path = DOCS) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="every benchmark at small sizes")
-    parser.add_argument("--only", help="comma-separated benchmark names: " + ",".join(b.name for b in BENCHMARKS))
+    parser.add_argument(
+        "--only", help="comma-separated benchmark names: " + ",".join(b.name for b in BENCHMARKS)
+    )
     parser.add_argument("--skip", default="", help="comma-separated benchmark names to leave out")
-    parser.add_argument("--import", dest="imports", action="append", default=[], metavar="NAME=JSON[=COMMAND]",
-                        help="take a benchmark's rows from the --out JSON of a run made on its own (with its command)")
-    parser.add_argument("--docs", type=Path, default=DOCS, help="where benchmarks.json and benchmarks.md live")
+    parser.add_argument(
+        "--import",
+        dest="imports",
+        action="append",
+        default=[],
+        metavar="NAME=JSON[=COMMAND]",
+        help="take a benchmark's rows from the --out JSON of a run made on its own (with its command)",
+    )
+    parser.add_argument(
+        "--docs", type=Path, default=DOCS, help="where benchmarks.json and benchmarks.md live"
+    )
     args = parser.parse_args(argv)
     names = {b.name for b in BENCHMARKS}
     chosen = set(args.only.split(",")) if args.only else names
@@ -221,7 +331,9 @@ def main(argv: list[str] | None = None) -> int:
     chosen -= set(imported)
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     previous_path = args.docs / "benchmarks.json"
-    previous = json.loads(previous_path.read_text(encoding="utf-8")) if previous_path.exists() else {"runs": {}}
+    previous = (
+        json.loads(previous_path.read_text(encoding="utf-8")) if previous_path.exists() else {"runs": {}}
+    )
     runs: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="storyline-run-") as tmp:
         kept = Path(tmp) / "built.db"
@@ -229,8 +341,10 @@ def main(argv: list[str] | None = None) -> int:
             if bench.name in chosen:
                 print(f"running {bench.name} ...", file=sys.stderr, flush=True)
                 extra = _handover(bench.name, runs, kept)
-                runs[bench.name] = {**run_one(bench, quick=args.quick, work=Path(tmp), extra=extra),
-                                    "generated": now}
+                runs[bench.name] = {
+                    **run_one(bench, quick=args.quick, work=Path(tmp), extra=extra),
+                    "generated": now,
+                }
                 print(f"  {bench.name}: {runs[bench.name].get('seconds')} s", file=sys.stderr, flush=True)
             elif bench.name in imported:
                 runs[bench.name] = _imported(imported[bench.name], now)
@@ -238,7 +352,8 @@ def main(argv: list[str] | None = None) -> int:
                 runs[bench.name] = previous["runs"][bench.name]
     report = {
         "generated": now,
-        "command": "python benchmarks/run.py" + (" --quick" if args.quick else "")
+        "command": "python benchmarks/run.py"
+        + (" --quick" if args.quick else "")
         + (f" --only {args.only}" if args.only else ""),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
         "runs": runs,
@@ -246,8 +361,10 @@ def main(argv: list[str] | None = None) -> int:
     }
     write_docs(report, docs=args.docs)
     failed = [r for r in report["rows"] if r.get("figure") == "failed"]
-    print(f"{len(report['rows'])} rows written to {args.docs / 'benchmarks.md'}; {len(failed)} failed",
-          file=sys.stderr)
+    print(
+        f"{len(report['rows'])} rows written to {args.docs / 'benchmarks.md'}; {len(failed)} failed",
+        file=sys.stderr,
+    )
     return 1 if failed else 0
 
 

@@ -73,7 +73,7 @@ def _inside(span: Span, only: Sequence[Span]) -> bool:
 
 def analyse(article: Article, doc: Any, *, settings: Settings, only: Sequence[Span] | None = None) -> Article:
     """Entities, quotes, time expressions and claims of one parsed article (of ``only``, when given)."""
-    from .actors import canonical_entities
+    from .actors import alias_index, canonical_entities
     from .claims import find_claims
     from .quotes import find_quotes
     from .timex import find_timexes
@@ -88,7 +88,9 @@ def analyse(article: Article, doc: Any, *, settings: Settings, only: Sequence[Sp
     dossier = _guard("dossier", article, lambda: _dossier(settings.dossier))
     reference = article.published.value if article.published else None
     entities = _guard("entities", article, lambda: canonical_entities(view, doc, dossier)) or []
-    quotes = _guard("quotes", article, lambda: find_quotes(view, doc)) or []
+    # Speakers named by a dossier alias ("Zelenskyy", "the NATO chief") resolve to the actor's one name.
+    aliases = alias_index(dossier).canonical if dossier is not None else None
+    quotes = _guard("quotes", article, lambda: find_quotes(view, doc, aliases=aliases)) or []
     # Time expressions are searched in the whole text and dropped where they fall in debris: titles and
     # datelines state dates of the report too (TimeBank tags "WASHINGTON, March 12 (Xinhua)").
     timexes = _guard("timex", article, lambda: find_timexes(

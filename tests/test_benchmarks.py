@@ -48,13 +48,20 @@ def test_scale_corpus_is_the_same_for_the_same_seed(sources: list, tmp_path: Pat
 def _analysed_base(db: Path) -> None:
     text = "Kyiv, Monday. The minister said: \u201cWe will send air defence.\u201d\n\nTalks go on."
     said = text.index("\u201c") + 1
-    article = Article(id="b1", source="hand", text=text, title="Air defence pledged",
-                      body=[Span(0, len(text))],
-                      published=PublishedDate(value="2025-03-01", source="metadata", confidence=1.0))
+    article = Article(
+        id="b1",
+        source="hand",
+        text=text,
+        title="Air defence pledged",
+        body=[Span(0, len(text))],
+        published=PublishedDate(value="2025-03-01", source="metadata", confidence=1.0),
+    )
     with Store(db) as store, store.transaction():
         store.put_article(article)
         article.entities = [Entity(start=0, end=4, text="Kyiv", label="GPE", canonical="Ukraine")]
-        article.quotes = [Quote(kind="direct", content=Span(said, text.index("\u201d")), speaker="the minister")]
+        article.quotes = [
+            Quote(kind="direct", content=Span(said, text.index("\u201d")), speaker="the minister")
+        ]
         store.put_analysis(article)
 
 
@@ -65,9 +72,14 @@ def test_replicas_keep_their_spans_and_are_searchable(sources: list, tmp_path: P
     with Store(tmp_path / "big.db", readonly=True) as store:
         for article in store.articles():
             quote = article.quotes[0] if article.quotes else None
-            rows = store.conn.execute("SELECT content_start, content_end, content FROM quotes WHERE article_id = ?",
-                                      (article.id,)).fetchall()
-            assert [article.text[r[0] : r[1]] for r in rows] == [r[2] for r in rows] == ["We will send air defence."]
+            rows = store.conn.execute(
+                "SELECT content_start, content_end, content FROM quotes WHERE article_id = ?", (article.id,)
+            ).fetchall()
+            assert (
+                [article.text[r[0] : r[1]] for r in rows]
+                == [r[2] for r in rows]
+                == ["We will send air defence."]
+            )
             assert article.text.startswith("Kyiv, Monday.") and len(article.body) == 2
             assert quote is not None
         assert len(store.search("defence", limit=100)) == 30
@@ -86,14 +98,22 @@ def test_store_sizes_add_up(tmp_path: Path) -> None:
 
 
 def _report(rows: list[dict]) -> dict:
-    return {"generated": "2026-01-01 00:00 UTC", "command": "python benchmarks/run.py --quick", "machine": "test",
-            "runs": {"x": {"command": "python benchmarks/x.py", "seconds": 1.0, "rows": rows}}, "rows": rows}
+    return {
+        "generated": "2026-01-01 00:00 UTC",
+        "command": "python benchmarks/run.py --quick",
+        "machine": "test",
+        "runs": {"x": {"command": "python benchmarks/x.py", "seconds": 1.0, "rows": rows}},
+        "rows": rows,
+    }
 
 
 @pytest.mark.parametrize(
     ("row", "cells"),
     [
-        ({"benchmark": "build", "figure": "f", "value": 12.345, "ok": False}, ["build", "f", "12.35", "**no**"]),
+        (
+            {"benchmark": "build", "figure": "f", "value": 12.345, "ok": False},
+            ["build", "f", "12.35", "**no**"],
+        ),
         ({"benchmark": "serve", "figure": "a | b", "value": 1234.5, "ok": True}, ["a \\| b", "1,234", "yes"]),
     ],
 )
@@ -106,19 +126,25 @@ def test_table_rows_render(row: dict, cells: list[str]) -> None:
 
 def test_docs_keep_their_prose_around_the_table(tmp_path: Path) -> None:
     page = tmp_path / "benchmarks.md"
-    page.write_text(f"# Benchmarks\n\nIntro.\n\n{run.BEGIN}\nold\n{run.END}\n\n## How to read\n", encoding="utf-8")
+    page.write_text(
+        f"# Benchmarks\n\nIntro.\n\n{run.BEGIN}\nold\n{run.END}\n\n## How to read\n", encoding="utf-8"
+    )
     run.write_docs(_report([{"benchmark": "store", "figure": "size", "value": 1.0}]), docs=tmp_path)
     text = page.read_text(encoding="utf-8")
     assert text.startswith("# Benchmarks\n\nIntro.") and text.rstrip().endswith("## How to read")
     assert "old" not in text and "| store | size |" in text
-    assert json.loads((tmp_path / "benchmarks.json").read_text(encoding="utf-8"))["rows"][0]["figure"] == "size"
+    assert (
+        json.loads((tmp_path / "benchmarks.json").read_text(encoding="utf-8"))["rows"][0]["figure"] == "size"
+    )
 
 
 def test_event_rows_parse_the_printed_table() -> None:
-    printed = ("924 PolNeAR texts, 300 reports a day, batches of 5000\n"
-               " reports   wall s    cpu s  cpu ms/report  events happenings pairwise F1\n"
-               "    2000      1.0      0.9           0.45     180        170       0.950\n"
-               "    6000      3.3      2.9           0.48     560        510       0.940\n")
+    printed = (
+        "924 PolNeAR texts, 300 reports a day, batches of 5000\n"
+        " reports   wall s    cpu s  cpu ms/report  events happenings pairwise F1\n"
+        "    2000      1.0      0.9           0.45     180        170       0.950\n"
+        "    6000      3.3      2.9           0.48     560        510       0.940\n"
+    )
     rows = run._event_rows(printed, Path("unused"))
     assert [r["value"] for r in rows] == [0.45, 0.48]
     assert rows[1]["ratio"] == round(0.48 / 0.45, 2)

