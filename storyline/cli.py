@@ -417,5 +417,49 @@ def timeline(db: str, story: str | None, actor: str | None, dossier_name: str | 
         click.echo(render_timeline(entries, fmt), nl=False)
 
 
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--engine", type=click.Choice(["spark"]), default="spark", show_default=True,
+              help="The compute engine for the backfill.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for the Parquet tables (articles, groups, entities, quotes, claims, events).")
+@click.option("--master", default="local[2]", show_default=True, help="Spark master URL.")
+@click.option("--dossier", default=None, help="Dossier schema for claims (a shipped name or a TOML path).")
+@progress_option
+@guarded
+def batch(inputs: tuple[str, ...], engine: str, out_dir: str, master: str, dossier: str | None,
+          progress: bool | None) -> None:
+    """Backfill on Apache Spark: WARC, JSON lines (.gz) and Parquet in, Parquet tables out.
+
+    Runs the same stage functions as `build` inside Spark partitions (needs the extra
+    `storyline[spark]` and Java 17). Load the result into a store with `storyline load`.
+    Prints the counts and seconds per stage as JSON on stderr.
+    """
+    from .spark import run_batch
+
+    settings = _settings(dossier=dossier)
+
+    def report_stage(stage: str, seconds: float) -> None:
+        click.echo(f"storyline batch: {stage} done in {seconds:.1f} s", err=True)
+
+    result = run_batch(list(inputs), out_dir, master=master, settings=settings,
+                       progress=report_stage if _want_progress(progress) else None)
+    click.echo(json.dumps(result, ensure_ascii=False, default=str), err=True)
+
+
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, help=DB_HELP)
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@guarded
+def load(db: str, directory: str) -> None:
+    """Load the Parquet tables written by `storyline batch` into the store, so the web UI serves them."""
+    from .spark_load import load_tables
+    from .store import Store
+
+    with Store(db) as store:
+        counts = load_tables(store, directory, settings=_settings())
+    click.echo(", ".join(f"{n} {k}" for k, n in counts.items()), err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
