@@ -112,7 +112,9 @@ def _event_rows(stdout: str, out: Path) -> list[dict[str, Any]]:
 
 
 def _spark_rows(stdout: str, out: Path) -> list[dict[str, Any]]:
-    r = json.loads(stdout[stdout.index("{") :])
+    lines = stdout.splitlines()
+    opening = max(i for i, line in enumerate(lines) if line.startswith("{"))  # its indented JSON comes last
+    r = json.loads("\n".join(lines[opening:]))
     n = f"{r['articles']:,} articles, {r['cores']} cores"
     rows = [
         {

@@ -7,12 +7,13 @@ clusterer's state, all in one transaction so a killed build leaves either all or
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections import Counter
 from typing import Any
 
-from .events import EventClusterer, EventInput
+from .events import EventClusterer, EventInput, headline_actors
 from .model import Event, Story
 from .settings import Settings
 from .store import STATE_ANALYSED, Store
@@ -135,6 +136,10 @@ def assign_events(store: Store, *, settings: Settings) -> int:
                 id=p["id"], title=p["title"] or "", published=_moment(p),
                 text=p["opening"] or "", entities=entities.get(p["id"], ()), outlet=p["outlet"],
                 copies=1 + p["copies"]) for p in pending]
+            # Headline-only reports are not analysed: their actors come from their titles (docs/events.md).
+            bare = [i for i, item in enumerate(items) if not item.text.strip() and not item.entities]
+            for i, names in zip(bare, headline_actors([items[i] for i in bare]), strict=True):
+                items[i] = dataclasses.replace(items[i], entities=names)
             ids = clusterer.add(items)
             for item, eid in zip(items, ids, strict=True):
                 store.conn.execute("UPDATE articles SET event = ? WHERE id = ? OR duplicate_of = ?",

@@ -519,6 +519,26 @@ def event_input(article: Article) -> EventInput:
     )
 
 
+# Components the title NER runs without: it reads the named entities only, and the small model's NER
+# carries its own token vectors (without "tok2vec": the same entities on the UCI dev titles, 25% faster).
+_TITLE_NLP_EXCLUDE = ("lemmatizer", "tagger", "parser", "attribute_ruler", "tok2vec")
+
+
+def headline_actors(items: Sequence[EventInput], *, batch_size: int = 256) -> list[tuple[str, ...]]:
+    """Actor names the NER finds in each report's cleaned title (for reports the build did not analyse)."""
+    if not items:
+        return []
+    from .nlp import get_nlp  # spaCy loads only when headlines need it
+
+    nlp = get_nlp(exclude=_TITLE_NLP_EXCLUDE)
+    titles = (clean_title(item.title, outlet=item.outlet) for item in items)
+    found = []
+    for doc in nlp.pipe(titles, batch_size=batch_size):
+        names = (" ".join(e.text.split()) for e in doc.ents if e.label_ in ACTOR_LABELS)
+        found.append(tuple(dict.fromkeys(n for n in names if n)))
+    return found
+
+
 def describe_events(articles: Sequence[Article], event_of: Mapping[str, str]) -> list[Event]:
     """Events (articles, first date, a representative title, main actors) from an article -> event map."""
     members: dict[str, list[Article]] = {}

@@ -52,17 +52,24 @@ def _paragraph_passages(text: str, start: int, end: int) -> list[Passage]:
     """Pair the marks of one paragraph; an opening mark left open runs to the paragraph's end."""
     passages: list[Passage] = []
     open_at: int | None = None
+    nested = 0  # marks of the other family opened inside the current passage and not closed
     for mark in _MARK.finditer(text, start, end):
         i = mark.start()
         opening = _is_opening(text, i, mark.end())
         if open_at is None:
             if opening is not False:
-                open_at = i
+                open_at, nested = i, 0
             continue
         if _FAMILY[text[i]] != _FAMILY[text[open_at]]:
             # Curly marks inside a straight-quoted passage (or the reverse) are a quotation
-            # nested in it, or a title: '"PENCE: ... an episode of “Shark Tank.” ...'.
-            continue
+            # nested in it, or a title: '"PENCE: ... an episode of “Shark Tank.” ...'. A closing
+            # mark with no nested opener closes the passage: typed mixed marks ('"Oz has ...,” said').
+            if opening is not False:
+                nested += 1
+                continue
+            if nested:
+                nested -= 1
+                continue
         if opening is True and text[i] in OPENERS and i > open_at + 1:
             # A second opener before any closer: the first mark was stray (a typo or a
             # dropped closing mark); restart from the later one.

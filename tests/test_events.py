@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -22,6 +23,7 @@ from storyline.events import (
     clean_title,
     describe_events,
     event_input,
+    headline_actors,
     parse_time,
 )
 from storyline.model import Article, Entity, PublishedDate, Span
@@ -311,3 +313,11 @@ def test_headline_stream_quality_gate():
     f1 = _pairwise_f1({r["ID"]: r["STORY"] for r in rows}, dict(zip((i.id for i in items), ids, strict=True)))
     # Measured 0.924 with the default settings (docs/events.md); the floor sits just under it.
     assert f1 >= 0.92, f"pairwise F1 {f1:.3f} fell under the floor 0.92"
+    # With the actors the NER finds in the titles, as the build reads headline-only reports.
+    actors = headline_actors(items)
+    assert any("Charles Plosser" in names for names in actors)
+    named = [dataclasses.replace(item, entities=names) for item, names in zip(items, actors, strict=True)]
+    ids = EventClusterer().add(named)
+    f1 = _pairwise_f1({r["ID"]: r["STORY"] for r in rows}, dict(zip((i.id for i in items), ids, strict=True)))
+    # Measured 0.930 (docs/events.md).
+    assert f1 >= 0.925, f"pairwise F1 with title actors {f1:.3f} fell under the floor 0.925"

@@ -104,8 +104,8 @@ def known_codes(article: Article) -> None:
 def record_run_counts() -> Iterator[None]:
     started = time.monotonic()
     yield
-    if SCALE < 1:
-        return
+    if SCALE < 1 or len(RUN) < 6:
+        return  # a scaled-down or partial run (-k) leaves the recorded figure alone
     from reliability_report import record_figure
 
     record_figure(
