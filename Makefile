@@ -31,7 +31,7 @@ demo: $(STAMP)  ## build a store from examples/ and show what it holds
 	@echo "  $(BIN)/storyline serve --db $(DB)"
 
 test: $(STAMP)  ## every test, slow suites included (what CI runs)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=20
 
 test-fast: $(STAMP)  ## the fast tests only
 	$(BIN)/python -m pytest -q -m "not slow"

@@ -1,7 +1,7 @@
 """Time online event clustering against stream size (synthetic reports made from PolNeAR texts).
 
     .venv/bin/python benchmarks/bench_events.py --sizes 10000,30000,100000
-    .venv/bin/python benchmarks/bench_events.py --headlines ../shared/corpora/headlines/uci-dev.csv
+    .venv/bin/python benchmarks/bench_events.py --headlines ../shared/corpora/headlines/uci-dev.csv --actors
 
 Each PolNeAR article seeds one happening; its reports are perturbed copies (sentences after the lead
 dropped, words swapped) spread over two days in several outlets. The stream carries a steady number
@@ -20,12 +20,13 @@ import random
 import sys
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from storyline.events import EventClusterer, EventInput  # noqa: E402
+from storyline.events import EventClusterer, EventInput, headline_actors  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpora" / "polnear"
 
@@ -89,13 +90,15 @@ def pairwise_scores(truth: list[str], predicted: list[str]) -> tuple[float, floa
     return precision, recall, f1
 
 
-def score_headlines(path: Path) -> None:
-    """Print pairwise P/R/F1 of the clusterer on a UCI headline CSV, with timestamps and with dates."""
+def score_headlines(path: Path, *, actors: bool = False) -> None:
+    """Print pairwise P/R/F1 of the clusterer on a UCI headline CSV, with timestamps and with dates
+    (and with timestamps and the actors the NER finds in the titles, as the build reads headlines)."""
     rows = [
         r for r in csv.DictReader(path.open(newline="", encoding="utf-8")) if r["STORY"] and r["TIMESTAMP"]
     ]
     truth = [r["STORY"] for r in rows]
-    for label, width in (("timestamps", None), ("dates only", 10)):
+    runs = [("timestamps", None, False), ("dates only", 10, False)] + [("+ actors", None, True)] * actors
+    for label, width, named in runs:
         items = []
         for r in rows:
             when = dt.datetime.fromtimestamp(int(r["TIMESTAMP"]) / 1000, dt.UTC).isoformat()
@@ -103,6 +106,11 @@ def score_headlines(path: Path) -> None:
                 EventInput(id=r["ID"], title=r["TITLE"], published=when[:width], outlet=r["PUBLISHER"])
             )
         began = time.process_time()
+        if named:  # the NER's time counts, not the model's loading (once per build)
+            headline_actors(items[:1])
+            began = time.process_time()
+            found = headline_actors(items)
+            items = [replace(item, entities=names) for item, names in zip(items, found, strict=True)]
         clusterer = EventClusterer()
         predicted = [clusterer.resolve(e) for e in clusterer.add(items)]
         cpu = time.process_time() - began
@@ -116,12 +124,13 @@ def score_headlines(path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--headlines", type=Path, help="score on a UCI headline CSV instead of timing")
+    parser.add_argument("--actors", action="store_true", help="with --headlines: also with title NER")
     parser.add_argument("--sizes", default="10000,30000,100000")
     parser.add_argument("--per-day", type=int, default=300, help="reports a day in the stream")
     parser.add_argument("--batch", type=int, default=5000, help="reports per add() call, as a build does")
     args = parser.parse_args(argv)
     if args.headlines:
-        score_headlines(args.headlines)
+        score_headlines(args.headlines, actors=args.actors)
         return 0
     texts = load_texts(CORPUS)
     print(f"{len(texts)} PolNeAR texts, {args.per_day} reports a day, batches of {args.batch}")

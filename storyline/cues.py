@@ -20,7 +20,7 @@ SPEECH_LEMMAS = """say tell add write ask note report announce suggest tweet arg
     counter concede admit confirm deny assert contend maintain reply respond answer mention
     reveal indicate estimate allege speculate recount shout exclaim whisper proclaim propose
     recommend assure reassure inform reiterate repeat underline underscore affirm lament
-    retort scoff tout hint disclose opine posit concur""".split()
+    retort scoff tout hint disclose opine posit concur demand yell chant scream plead""".split()
 _IRREGULAR = {
     "say": ("said",),
     "tell": ("told",),
@@ -128,6 +128,11 @@ def _subject(verb: Token) -> Token | None:
         if current.dep_ in ("conj", "advcl", "xcomp") and current.head is not current:
             current = current.head
         elif current.dep_ == "relcl" and current.head is not current:
+            return current.head
+        elif (
+            current.dep_ == "acl" and current.tag_ == "VBG" and current.head.pos_ in ("PROPN", "NOUN", "PRON")
+        ):
+            # "footage of Trump saying, “...”": the noun the participle describes speaks.
             return current.head
         else:
             break
@@ -256,8 +261,16 @@ def find_frames(doc: Doc | Span) -> list[Frame]:
             continue
         if token.dep_ == "acl" and token.tag_ == "VBN":
             continue  # "a program called EB-5" names a thing; nobody speaks
+        if any(
+            c.tag_ in ("WP", "WDT") and c.i < token.i and c.dep_ in ("dobj", "oprd") for c in token.children
+        ):
+            continue  # "condemned what he called a “brazen breach”": the outer verb is the cue
         subject = _subject(token)
         content = _on_line_of(token, _content_tokens(token, links))
+        if not content and token.dep_ == "parataxis" and token.head.pos_ in ("VERB", "AUX"):
+            # "This campaign, he says, is different": the clause around a parenthetical cue.
+            inside = {t.i for t in token.subtree}
+            content = _on_line_of(token, [t for t in token.head.subtree if t.i not in inside])
         if not content and subject is None:
             continue
         cue_end = token

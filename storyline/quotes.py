@@ -28,9 +28,11 @@ _SIGNATURE = re.compile(r"[^\S\n]*([\u2015\u2014\u2013-]{1,2})[^\S\n]*(?=[A-Z])"
 # shorter ones ("very peaceful", "Saturday Night Live") are fragments or scare quotes. Calibrated
 # on the first 150 PolNeAR train texts: 4, 5 and 6 words give direct F1 0.873, 0.876, 0.879.
 _SPEECH_WORDS = 6
+# Words a title keeps in lower case.
+_TITLE_FUNCTION_WORDS = frozenset("a an the and or nor but of in on at to for with from by vs".split())
 # At most this many words between two passages still read as one quote interrupted by its cue:
 # "“A,” Ross said. “B.”" (PolNeAR joins such fragments into one relation).
-_GAP_WORDS = 40
+_GAP_WORDS = 20
 # An uncued quote paragraph inherits the speaker of a quote at most this far before it; on the
 # first 150 PolNeAR train texts carrying raises speaker accuracy from 0.818 to 0.834 (600 and
 # 1,200 characters measure the same).
@@ -82,7 +84,8 @@ def _is_speech(text: str, passage: Passage) -> bool:
     # Short capitalised passages are speech ("“We’ll see.”") unless every word is capitalised
     # like a title ("“Silent Night.”", "“PBS NewsHour.”"): titles were the commonest false
     # direct quotes on PolNeAR train.
-    title_like = all(w[:1].isupper() or w.isdigit() for w in words)
+    # Titles leave their short function words lower-case ("“Law and Order,”", "“Planet of the Apes,”").
+    title_like = all(w[:1].isupper() or w.isdigit() or w in _TITLE_FUNCTION_WORDS for w in words)
     # European style puts the comma after the closing mark: "«We will send troops», said X."
     ends = inner[-1:] in ",.?!" or text[passage.end : passage.end + 1] == ","
     return len(words) >= 2 and inner[:1].isupper() and ends and not title_like
@@ -175,6 +178,25 @@ def _signature(group: _Group, tokens: _Tokens, text: str) -> Span | None:
     return Span(m.start(1), m.end(1))
 
 
+# "Pollsters agree - Carl Bialik: “...”": a name and a colon right before the quote on its line.
+_COLON_LABEL = re.compile(
+    r"((?:[A-Z][\w.'\u2019-]*[^\S\n]+(?:and[^\S\n]+)?){0,4}[A-Z][\w.'\u2019-]*)(:)[^\S\n]*$"
+)
+
+
+def _colon_label(group: _Group, tokens: _Tokens, text: str) -> Span | None:
+    """The colon of a quote introduced by a name alone, setting the name as the group's speaker."""
+    line_start = text.rfind("\n", 0, group.start) + 1
+    m = _COLON_LABEL.search(text, line_start, group.start)
+    if m is None:
+        return None
+    name = _trim(tokens.between(m.start(1), m.end(1)))
+    if not name or not any(t.pos_ == "PROPN" for t in name):
+        return None
+    group.speaker_tokens = name
+    return Span(m.start(2), m.end(2))
+
+
 def _between_quote_and_cue(tokens: _Tokens, end: int, cue: Token) -> list[Token]:
     """'”, Flynn, a top Trump surrogate, said': the words between a quote and its cue, when
     the parse found no subject (or one inside quotation marks)."""
@@ -228,6 +250,23 @@ def _attach(
         ends = [p.end for p in group.passages if p.end <= group.frame.cue.idx]
         if ends:
             group.speaker_tokens = _between_quote_and_cue(tokens, ends[-1], group.frame.cue)
+
+
+def _reporter_before(
+    start: int, previous: tuple[Quote, int] | None, frames: list[Frame], passages: list[Passage]
+) -> Frame | None:
+    """The last speech frame with a named speaker between the previous quote and an uncued one,
+    at most ``_CARRY_CHARS`` before it ('Trump is a “change agent,” Cole said. “That’s ...”')."""
+    low = max(previous[1] if previous is not None else 0, start - _CARRY_CHARS)
+    for frame in reversed(frames):
+        if not low <= frame.cue.idx < start or not is_speech_verb(frame.cue):
+            continue
+        if any(p.start <= frame.cue.idx < p.end for p in passages):
+            continue
+        speaker = _trim(_outside(frame.speaker, passages))
+        if speaker:
+            return frame
+    return None
 
 
 def _close_over(span: Span | None, passages: list[Passage]) -> Span | None:
@@ -284,19 +323,6 @@ def _headline_quotes(text: str, tokens: _Tokens, index: SpeakerIndex) -> list[Qu
     return found
 
 
-def _keep_longest_piece(quote: Quote, pieces: list[tuple[int, int]]) -> None:
-    """Narrow '“A,” said X, a professor at Y. “B.”' to its longest passage when that overlaps
-    the passages better than one span over both, the attribution between them included.
-    PolNeAR (and the scorer) takes the content as the passages alone; one span must choose."""
-    if len(pieces) < 2 or quote.kind != "direct":
-        return
-    quoted = sum(end - start for start, end in pieces)
-    longest = max(pieces, key=lambda p: p[1] - p[0])
-    whole = quote.content.end - quote.content.start
-    if (longest[1] - longest[0]) / quoted > quoted / whole:
-        quote.content = Span(*longest)
-
-
 def find_quotes(article: Article, doc: Doc, *, aliases: Mapping[str, str] | None = None) -> list[Quote]:
     """Every quote of the article: direct and mixed from quotation marks, indirect from cues."""
     text = article.text[: len(doc.text)]
@@ -310,7 +336,6 @@ def find_quotes(article: Article, doc: Doc, *, aliases: Mapping[str, str] | None
     quotes: list[Quote] = []
     used: set[int] = set()
     by_cue: dict[int, Quote] = {}
-    pieces: dict[int, list[tuple[int, int]]] = {}  # id(quote) -> its quoted passages
     previous: tuple[Quote, int] | None = None
     for group in groups:
         label = speaker_label(text, group.passages[0])
@@ -325,6 +350,8 @@ def find_quotes(article: Article, doc: Doc, *, aliases: Mapping[str, str] | None
         signature = _signature(group, tokens, text)
         if signature is None:
             _attach(group, frames, tokens, text, speech, passages)
+        if signature is None and group.frame is None:
+            signature = _colon_label(group, tokens, text)
         start, end = _content_of(group, text)
         frame = group.frame
         if signature is not None:
@@ -336,11 +363,14 @@ def find_quotes(article: Article, doc: Doc, *, aliases: Mapping[str, str] | None
             # Friends.” “B.”'): the same speaker goes on, and the passage is not reported speech.
             prior = by_cue[frame.cue.i]
             prior.content = Span(prior.content.start, max(prior.content.end, group.end))
-            pieces.setdefault(id(prior), []).extend((p.start, p.end) for p in group.passages)
             previous = (prior, group.end)
             continue
         elif frame is not None:
-            used.add(frame.cue.i)
+            reported = _span(_trim(frame.content))
+            if reported is None or reported.overlaps(Span(start, end)):
+                # A frame with content of its own beside the quote ('declaring it “another super
+                # Tuesday” and said it was another step closer') still reports that content.
+                used.add(frame.cue.i)
             speaker_span = _span(group.speaker_tokens)
             speaker = index.resolve(group.speaker_tokens) if group.speaker_tokens else None
             index.note_speaker(group.speaker_tokens, speaker)
@@ -354,6 +384,10 @@ def find_quotes(article: Article, doc: Doc, *, aliases: Mapping[str, str] | None
             prior.content = Span(prior.content.start, max(prior.content.end, end))
             previous = (prior, end)
             continue
+        elif (reporter := _reporter_before(start, previous, frames, passages)) is not None:
+            # 'Cole said. “That’s exactly ...”': the speaker of reported speech just before.
+            mention = _trim(_outside(reporter.speaker, passages))
+            quote = Quote("direct", Span(start, end), None, _span(mention), index.resolve(mention))
         elif previous is not None and start - previous[1] <= _CARRY_CHARS:
             # A quote paragraph with no cue continues the speaker of the quote just before it.
             prior = previous[0]
@@ -362,11 +396,7 @@ def find_quotes(article: Article, doc: Doc, *, aliases: Mapping[str, str] | None
             quote = Quote("direct", Span(start, end))
         quotes.append(quote)
         previous = (quote, end)
-        if quote.kind == "direct" and quote.content == Span(group.start, group.end):
-            pieces[id(quote)] = [(p.start, p.end) for p in group.passages]
 
-    for quote in quotes:
-        _keep_longest_piece(quote, pieces.get(id(quote), []))
     direct = list(quotes)
     for frame in frames:
         if frame.cue.i in used:

@@ -247,7 +247,10 @@ def run_batch(
         analysed = spark.read.parquet(str(work / "analysed"))
         clock.lap("analyse")
 
-        events, state = _cluster_events(spark, analysed, settings=settings, ingest_date=ingest_date)
+        event_errors: list[str] = []
+        events, state = _cluster_events(
+            spark, analysed, settings=settings, ingest_date=ingest_date, failures=event_errors
+        )
         events.write.mode("overwrite").parquet(str(out / "events"))
         events = spark.read.parquet(str(out / "events"))
         clock.lap("events")
@@ -264,6 +267,7 @@ def run_batch(
         "unchanged": counts["found"] - counts["articles"],
         "seconds": clock.seconds,
         "ingest_date": ingest_date,
+        "event_errors": event_errors,
     }
     manifest = {
         "version": 1,
@@ -276,7 +280,9 @@ def run_batch(
     return report
 
 
-def _cluster_events(spark: Any, analysed: Any, *, settings: Settings, ingest_date: str) -> tuple[Any, Any]:
+def _cluster_events(
+    spark: Any, analysed: Any, *, settings: Settings, ingest_date: str, failures: list[str]
+) -> tuple[Any, Any]:
     """The events table and the clusterer state of the last month (copies join their canonical's month)."""
     from pyspark.sql import functions as F
 
@@ -300,7 +306,9 @@ def _cluster_events(spark: Any, analysed: Any, *, settings: Settings, ingest_dat
         )
         .cache()
     )
-    states = out.filter(lambda kv: kv[0] == "state").map(lambda kv: kv[1]).collect()
+    notes = out.filter(lambda kv: kv[0] != "event").collect()
+    states = [text for kind, text in notes if kind == "state"]
+    failures.extend(text for kind, text in notes if kind == "error")
     events = spark.createDataFrame(
         out.filter(lambda kv: kv[0] == "event").map(lambda kv: kv[1]), _schema(EVENT_COLUMNS, _types())
     )

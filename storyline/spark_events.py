@@ -34,7 +34,8 @@ def cluster_window(
     window: str, rows: Iterable[Any], *, settings: Settings, ingest_date: str, last_window: str
 ) -> Iterator[tuple[str, Any]]:
     """``("event", row)`` for each event of one month, and ``("state", json)`` for the last month (from
-    which a later embedded build continues the stream). Mirrors ``storyline.corpus.assign_events``."""
+    which a later embedded build continues the stream), or ``("error", message)`` when the clusterer
+    fails on the month. Mirrors ``storyline.corpus.assign_events``."""
     members = sorted(rows, key=lambda r: (r["published"] is not None, r["published"] or "", r["seq"]))
     copies = Counter(r["duplicate_of"] for r in members if r["duplicate_of"] is not None)
     heads = [r for r in members if r["duplicate_of"] is None]
@@ -52,7 +53,11 @@ def cluster_window(
         for r in heads
     ]
     clusterer = EventClusterer(settings)
-    event_of = dict(zip([i.id for i in items], clusterer.add(items), strict=True))
+    try:
+        event_of = dict(zip([i.id for i in items], clusterer.add(items), strict=True))
+    except Exception as exc:  # noqa: BLE001 - one month without events must not lose a backfill's analysis
+        yield "error", f"events of {window}: {type(exc).__name__}: {exc}"[:300]
+        return
     grouped: dict[str, list[Any]] = {}
     for row in members:
         event = event_of.get(row["duplicate_of"] or row["id"])

@@ -294,8 +294,8 @@ def _pairwise_f1(gold: dict[str, str], pred: dict[str, str]) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-@pytest.mark.corpus
-def test_headline_stream_quality_gate():
+def _headline_stream() -> tuple[list[dict[str, str]], list[EventInput]]:
+    """The UCI dev headlines as the scorer feeds them: title, outlet and full timestamp, no text."""
     path = corpus_path("headlines", "uci-dev.csv")
     rows = [
         r for r in csv.DictReader(path.open(newline="", encoding="utf-8")) if r["STORY"] and r["TIMESTAMP"]
@@ -309,15 +309,27 @@ def test_headline_stream_quality_gate():
         )
         for r in rows
     ]
+    return rows, items
+
+
+@pytest.mark.corpus
+def test_headline_stream_quality_gate():
+    rows, items = _headline_stream()
     ids = EventClusterer().add(items)
     f1 = _pairwise_f1({r["ID"]: r["STORY"] for r in rows}, dict(zip((i.id for i in items), ids, strict=True)))
     # Measured 0.924 with the default settings (docs/events.md); the floor sits just under it.
     assert f1 >= 0.92, f"pairwise F1 {f1:.3f} fell under the floor 0.92"
-    # With the actors the NER finds in the titles, as the build reads headline-only reports.
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_headline_stream_with_title_actors_quality_gate():
+    """As the build reads headline-only reports: with the actors the NER finds in their titles."""
+    rows, items = _headline_stream()
     actors = headline_actors(items)
     assert any("Charles Plosser" in names for names in actors)
     named = [dataclasses.replace(item, entities=names) for item, names in zip(items, actors, strict=True)]
     ids = EventClusterer().add(named)
     f1 = _pairwise_f1({r["ID"]: r["STORY"] for r in rows}, dict(zip((i.id for i in items), ids, strict=True)))
-    # Measured 0.930 (docs/events.md).
+    # Measured 0.931 (docs/events.md); the floor sits just under it.
     assert f1 >= 0.925, f"pairwise F1 with title actors {f1:.3f} fell under the floor 0.925"

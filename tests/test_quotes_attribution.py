@@ -1,0 +1,113 @@
+"""Quotes: attribution cases found by error analysis on PolNeAR train, on hand-built sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.model import Article, Quote
+from storyline.nlp import get_nlp
+from storyline.quote_marks import find_passages
+from storyline.quotes import find_quotes
+
+
+def quotes_of(text: str) -> list[Quote]:
+    return find_quotes(Article(id="t", source="t", text=text), get_nlp()(text))
+
+
+def opening(quotes: list[Quote], text: str, words: str) -> Quote:
+    found = [q for q in quotes if q.content.text(text).lstrip('\u201c"').startswith(words)]
+    assert len(found) == 1, [q.content.text(text) for q in quotes]
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "text, passage",
+    [
+        # Typed mixed marks: a straight opener closed by a curly closer.
+        ('"The budget is far too small,\u201d said Mary Jones.', '"The budget is far too small,\u201d'),
+        ('\u201cThe budget is far too small," said Mary Jones.', '\u201cThe budget is far too small,"'),
+        # A curly title nested in a straight quote still stays inside it.
+        (
+            '"We watched \u201cShark Tank\u201d all night," she said.',
+            '"We watched \u201cShark Tank\u201d all night,"',
+        ),
+    ],
+)
+def test_mixed_mark_families_pair(text, passage):
+    assert [text[p.start : p.end] for p in find_passages(text)] == [passage]
+
+
+def test_uncued_quote_takes_the_speaker_of_the_reported_speech_before_it():
+    text = (
+        "Senator Paul Carter met Governor Ann Lee on Monday. Ann Lee spoke first. "
+        "The plan may be delayed until spring, Carter said. "
+        "\u201cNobody wants another winter without a budget in this state.\u201d"
+    )
+    quote = opening(quotes_of(text), text, "Nobody wants")
+    assert quote.speaker == "Paul Carter"
+    assert quote.speaker_mention is not None and quote.speaker_mention.text(text) == "Carter"
+
+
+def test_participle_speaker_is_the_noun_it_describes():
+    text = (
+        "The new advertisement shows footage of Mary Jones saying, "
+        "\u201cWe will never raise taxes on working families.\u201d"
+    )
+    quote = opening(quotes_of(text), text, "We will never")
+    assert quote.speaker == "Mary Jones"
+
+
+def test_parenthetical_cue_reports_the_clause_around_it():
+    text = "Paul Carter spoke to voters in Ohio. This campaign, he says, is different from the last one."
+    quote = only_kind(quotes_of(text), "indirect")
+    assert quote.cue is not None and quote.cue.text(text) == "says"
+    assert quote.speaker == "Paul Carter"
+    assert quote.content.text(text).startswith("This campaign")
+
+
+def test_second_passage_in_the_sentence_of_a_used_cue_joins_the_quote():
+    text = (
+        "\u201cThe reform is long overdue and we will pass it this year,\u201d Mary Jones said on "
+        "\u201cMorning Show.\u201d \u201cWe have the votes in the Senate to pass it now.\u201d"
+    )
+    quotes = [q for q in quotes_of(text) if q.kind in ("direct", "mixed")]
+    assert len(quotes) == 1, quotes
+    assert quotes[0].kind == "direct"
+    assert quotes[0].speaker == "Mary Jones"
+    assert quotes[0].content.text(text).endswith("now.\u201d")
+
+
+def test_frame_with_its_own_content_beside_a_fragment_still_reports_it():
+    text = (
+        "Mary Jones celebrated with supporters, calling it \u201ca great night\u201d and said "
+        "the win was another step toward the nomination."
+    )
+    quote = opening(quotes_of(text), text, "the win was")
+    assert quote.kind == "indirect"
+    assert quote.speaker == "Mary Jones"
+
+
+def test_speaker_named_between_pieces_when_the_parse_takes_a_quoted_subject():
+    text = (
+        "\u201cI will make this promise to you: We will achieve justice,\u201d Tulsa police Chief "
+        "Chuck Jordan said Monday. \u201cI want to assure our community of that.\u201d"
+    )
+    quote = opening(quotes_of(text), text, "I will make")
+    assert quote.speaker_mention is not None
+    assert "Jordan" in quote.speaker_mention.text(text)
+
+
+def only_kind(quotes: list[Quote], kind: str) -> Quote:
+    picked = [q for q in quotes if q.kind == kind]
+    assert len(picked) == 1, picked
+    return picked[0]
+
+
+def test_name_and_colon_before_a_quote_name_the_speaker():
+    text = (
+        "Pollsters agree - Carl Bialik: \u201cOne of the biggest lessons was a simple one: keep "
+        "contacting voters as late as possible.\u201d"
+    )
+    quote = opening(quotes_of(text), text, "One of the biggest")
+    assert quote.speaker == "Carl Bialik"
+    assert quote.cue is not None and quote.cue.text(text) == ":"
