@@ -42,6 +42,9 @@ def prepare(raw: RawDocument, *, settings: Settings) -> Article | None:
         return None
     article = to_article(raw, settings=settings)
     if article is None or (not article.text and not article.title):
+        if article is not None:
+            # Keep the reason (read.bad_html for a page with nothing in it) on the input's record.
+            raw.errors.extend(e for e in article.errors if e not in raw.errors)
         return None
     _guard("clean", article, lambda: clean_article(article, settings=settings))
     _guard("dates", article, lambda: date_article(article, settings=settings))

@@ -261,7 +261,7 @@ def _add_api_routes(app: FastAPI) -> None:  # noqa: C901 - one route table
         path = _safe_upload_path(config.upload_dir, f"post-{os.urandom(6).hex()}.jsonl")
         with path.open("w", encoding="utf-8") as f:
             for item in items:
-                f.write(json.dumps(item, ensure_ascii=False) + "\n")
+                f.write(json.dumps(item) + "\n")  # ASCII escapes: a lone surrogate cannot break the write
         return _ingest(config.db, [path])
 
     @app.post("/api/upload", tags=["ingest"], dependencies=[Depends(require_token)], status_code=202)

@@ -94,6 +94,21 @@ def main() -> None:
 
 progress_option = click.option("--progress/--no-progress", default=None,
                                help="Show progress bars (default: when stderr is a terminal).")
+limit_options = [
+    click.option("--max-file-bytes", type=click.IntRange(1), default=None,
+                 help=f"Refuse text and HTML files over this size (default {DEFAULT.max_file_bytes}).") ,
+    click.option("--max-record-bytes", type=click.IntRange(1), default=None,
+                 help=f"Refuse JSON lines, WARC records and feed entries over this size (default "
+                      f"{DEFAULT.max_record_bytes})."),
+]
+
+
+def with_limits(fn: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(limit_options):
+        fn = option(fn)
+    return fn
+
+
 processes_option = click.option("--processes", "-j", type=click.IntRange(1, 64), default=None,
                                 help="Worker processes for the NLP stages (default: 2).")
 
@@ -105,10 +120,11 @@ processes_option = click.option("--processes", "-j", type=click.IntRange(1, 64),
 @click.option("--no-analysis", is_flag=True, help="Only read, clean and date (no NLP).")
 @click.option("--dossier", default=None, help="Dossier schema for claims (a shipped name or a TOML path).")
 @processes_option
+@with_limits
 @progress_option
 @guarded
 def extract(paths: tuple[str, ...], fmt: str, no_analysis: bool, dossier: str | None, processes: int | None,
-            progress: bool | None) -> None:
+            max_file_bytes: int | None, max_record_bytes: int | None, progress: bool | None) -> None:
     """Read files, folders and JSON-lines files and print one JSON object per article, in input order.
 
     Each object carries id, source, title, published, outlet, byline, wire, dateline, entities,
@@ -117,7 +133,7 @@ def extract(paths: tuple[str, ...], fmt: str, no_analysis: bool, dossier: str | 
     from .pipeline import extract as run_extract
     from .pipeline import extract_record
 
-    settings = _settings(dossier=dossier)
+    settings = _settings(dossier=dossier, max_file_bytes=max_file_bytes, max_record_bytes=max_record_bytes)
     bar = _progress_factory(_want_progress(progress))
     out = sys.stdout
     for item in run_extract(list(paths), settings=settings, analyse=not no_analysis, processes=processes,
@@ -132,10 +148,11 @@ def extract(paths: tuple[str, ...], fmt: str, no_analysis: bool, dossier: str | 
 @click.option("--dossier", default=None, help="Dossier schema for claims (a shipped name or a TOML path).")
 @click.option("--strict", is_flag=True, help="Exit with code 3 when any input gave an error.")
 @processes_option
+@with_limits
 @progress_option
 @guarded
 def build(db: str, paths: tuple[str, ...], dossier: str | None, strict: bool, processes: int | None,
-          progress: bool | None) -> None:
+          max_file_bytes: int | None, max_record_bytes: int | None, progress: bool | None) -> None:
     """Ingest PATHS into the store and run every stage, corpus stages included.
 
     Running it again with the same inputs stores nothing twice; with no PATHS it finishes
@@ -144,7 +161,8 @@ def build(db: str, paths: tuple[str, ...], dossier: str | None, strict: bool, pr
     from .pipeline import build as run_build
     from .store import Store
 
-    settings = _settings(dossier=dossier, nlp_processes=processes)
+    settings = _settings(dossier=dossier, nlp_processes=processes, max_file_bytes=max_file_bytes,
+                         max_record_bytes=max_record_bytes)
     with Store(db) as store:
         report = run_build(store, list(paths), settings=settings,
                            progress=_progress_factory(_want_progress(progress)))
@@ -281,7 +299,7 @@ def serve(db: str, host: str, port: int, workers: int) -> None:
     os.environ["STORYLINE_DB"] = db
     click.echo(f"storyline: serving {db} on http://{host}:{port}", err=True)
     uvicorn.run("storyline.api:app_from_env", factory=True, host=host, port=port, workers=workers,
-                log_level="warning")
+                log_level="warning", timeout_keep_alive=30)
 
 
 @main.command()

@@ -35,6 +35,18 @@ def check_address(url: str, *, allow_private: bool = False) -> None:
                              "--allow-private)", code="fetch.private_address")
 
 
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only to an address the first URL would have been allowed to reach."""
+
+    def __init__(self, *, allow_private: bool) -> None:
+        super().__init__()
+        self.allow_private = allow_private
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        check_address(newurl, allow_private=self.allow_private)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 def fetch(url: str, *, timeout: float = 20.0, max_bytes: int = 10_000_000, allow_private: bool = False) -> bytes:
     """The body of a URL, refused past ``max_bytes``; raises InputError with a fetch.* code."""
     check_address(url, allow_private=allow_private)
@@ -45,7 +57,8 @@ def fetch(url: str, *, timeout: float = 20.0, max_bytes: int = 10_000_000, allow
     chunks: list[bytes] = []
     size = 0
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - scheme checked above
+        opener = urllib.request.build_opener(_CheckedRedirects(allow_private=allow_private))
+        with opener.open(request, timeout=timeout) as response:
             while chunk := response.read1(65536):
                 chunks.append(chunk)
                 size += len(chunk)

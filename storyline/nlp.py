@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 # Components no storyline stage reads; dropping them saves time on every article.
@@ -48,30 +48,41 @@ def get_nlp(*, exclude: tuple[str, ...] = _UNUSED) -> Any:
 
 # Token attributes the attribute ruler's patterns may test, read once per token.
 _KEY_ATTRS = ("TAG", "LOWER", "DEP", "IS_SPACE", "ORTH")
+TokenKey = tuple[str, str, str, bool, str]
 
 
-def _token_key(token: Any) -> tuple[str, str, str, bool, str]:
+def _token_key(token: Any) -> TokenKey:
     return token.tag_, token.lower_, token.dep_, token.is_space, token.text
 
 
-def _spec_test(spec: dict[str, Any]) -> Any:
-    """A test over a token key for one token spec of a Matcher pattern (equality, IN, NOT_IN, REGEX)."""
+def _value_test(at: int, wanted: Any) -> Callable[[TokenKey], bool]:
+    """A test of one attribute of a token key: equality, or the operators IN, NOT_IN and REGEX."""
+    if not isinstance(wanted, dict):
+        return lambda key: bool(key[at] == wanted)
+    if set(wanted) - {"IN", "NOT_IN", "REGEX"}:
+        raise ValueError(f"operator {sorted(wanted)} is not supported by the lookup matcher")
+    allowed = frozenset(wanted["IN"]) if "IN" in wanted else None
+    refused = frozenset(wanted.get("NOT_IN", ()))
+    regex = re.compile(wanted["REGEX"]) if "REGEX" in wanted else None
+
+    def test(key: TokenKey) -> bool:
+        value = key[at]
+        return (
+            (allowed is None or value in allowed)
+            and value not in refused
+            and (regex is None or regex.search(str(value)) is not None)
+        )
+
+    return test
+
+
+def _spec_test(spec: dict[str, Any]) -> Callable[[TokenKey], bool]:
+    """A test over a token key for one token spec of a Matcher pattern."""
     checks = []
     for attr, wanted in spec.items():
         if attr.upper() not in _KEY_ATTRS:
             raise ValueError(f"attribute {attr} is not read by the lookup matcher")
-        at = _KEY_ATTRS.index(attr.upper())
-        if isinstance(wanted, dict):
-            if set(wanted) - {"IN", "NOT_IN", "REGEX"}:
-                raise ValueError(f"operator {sorted(wanted)} is not supported by the lookup matcher")
-            allowed = frozenset(wanted.get("IN", ())) if "IN" in wanted else None
-            refused = frozenset(wanted.get("NOT_IN", ()))
-            regex = re.compile(wanted["REGEX"]) if "REGEX" in wanted else None
-            checks.append(lambda key, at=at, allowed=allowed, refused=refused, regex=regex:
-                          (allowed is None or key[at] in allowed) and key[at] not in refused
-                          and (regex is None or regex.search(str(key[at])) is not None))
-        else:
-            checks.append(lambda key, at=at, wanted=wanted: key[at] == wanted)
+        checks.append(_value_test(_KEY_ATTRS.index(attr.upper()), wanted))
     return lambda key: all(check(key) for check in checks)
 
 
@@ -96,9 +107,9 @@ class LookupMatching:
                     self.single.append((rule, tests[0]))
                 else:
                     self.pairs.append((rule, tests[0], tests[1]))
-        self._cache: dict[tuple[str, str, str, bool, str], tuple[tuple[int, ...], tuple[int, ...], frozenset[int]]] = {}
+        self._cache: dict[TokenKey, tuple[tuple[int, ...], tuple[int, ...], frozenset[int]]] = {}
 
-    def _lookup(self, key: tuple[str, str, str, bool, str]) -> tuple[tuple[int, ...], tuple[int, ...], frozenset[int]]:
+    def _lookup(self, key: TokenKey) -> tuple[tuple[int, ...], tuple[int, ...], frozenset[int]]:
         found = self._cache.get(key)
         if found is None:
             single = tuple(sorted({rule for rule, test in self.single if test(key)}))

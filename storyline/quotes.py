@@ -401,9 +401,12 @@ def find_quotes(article: Article, doc: Doc, *, aliases: Mapping[str, str] | None
     for frame in frames:
         if frame.cue.i in used:
             continue
-        reported = _close_over(_span(_trim(frame.content)), passages)
+        words = _trim(frame.content)
+        reported = _close_over(_span(words), passages)
         if reported is None or any(q.content.overlaps(reported) for q in direct):
             continue
+        if len(words) == 1 and words[0].pos_ == "PRON":
+            continue  # "called them", "Says it": a pronoun reports nothing by itself
         speaker_tokens = _trim(frame.speaker)
         kind = "mixed" if any(m in reported.text(text) for m in DOUBLE_MARKS) else "indirect"
         quotes.append(

@@ -26,11 +26,12 @@ STATE_ANALYSED = "analysed"  # entities, quotes, time expressions and claims sto
 
 
 def content_hash(article: Article) -> str:
-    """The identity of a report's content: its text and title (the same report twice hashes equal)."""
+    """The identity of a report: its title, text, outlet and address. The same report read twice
+    hashes equal; the same words carried by another outlet are another report (a copy, for dedup)."""
     h = hashlib.sha256()
-    h.update((article.title or "").encode("utf-8", "surrogatepass"))
-    h.update(b"\x00")
-    h.update(article.text.encode("utf-8", "surrogatepass"))
+    for part in (article.title, article.outlet, article.url, article.text):
+        h.update((part or "").encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
     return h.hexdigest()
 
 

@@ -192,18 +192,7 @@ def test_build_ends_with_exit_code_0_and_a_summary_line(
     assert re.match(rf"\d+ stored, 0 already stored, {expected_errors} errors \(", summary), summary
 
 
-# pipeline.prepare drops the article whose HTML gave no text, and with it its read.bad_html: the
-# build records read.empty instead (reported to the lead; strict, so the fix shows here).
-LOST_CODE = pytest.mark.xfail(strict=True, reason="pipeline.prepare drops the article's read.bad_html")
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=LOST_CODE) if n == "html/deep.html" else n
-        for n in [*BAD, "limits/oversized.txt"]
-    ],
-)
+@pytest.mark.parametrize("name", [*BAD, "limits/oversized.txt"])
 def test_each_bad_input_has_its_error_records(
     built: tuple[Path, Path, subprocess.CompletedProcess[str]], name: str
 ) -> None:

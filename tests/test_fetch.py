@@ -118,3 +118,12 @@ def test_a_dripping_server_times_out_as_a_whole(server: str) -> None:
     with refused("fetch.failed"):
         fetch(server + "/drip", allow_private=True, timeout=1.0)
     assert time.monotonic() - started < 5
+
+
+def test_a_redirect_to_a_private_address_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A public URL that redirects to loopback must not get through: each hop is checked again."""
+    from storyline import fetch as fetching
+
+    handler = fetching._CheckedRedirects(allow_private=False)
+    with refused("fetch.private_address"):
+        handler.redirect_request(None, None, 302, "Found", {}, "http://127.0.0.1:9/secret")
