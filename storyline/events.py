@@ -340,7 +340,7 @@ class EventClusterer:
         if cluster.profile_size != cluster.size:
             n = self._docs + 1
             words = cluster.heads or cluster.counts
-            weights = {t: c / cluster.size * math.log(n / self._df[t]) for t, c in words.items()}
+            weights = {t: c / cluster.size * math.log(n / max(self._df[t], 1)) for t, c in words.items()}
             top = heapq.nlargest(_PROFILE_TERMS, weights.items(), key=lambda kv: kv[1])
             cluster.profile, cluster.profile_size = dict(top), cluster.size
         return cluster.profile
@@ -386,12 +386,16 @@ class EventClusterer:
         detection and tracking): a word the event lacks costs the same whatever the event's size.
         """
         counts, total = cluster.counts, self._df_total + len(self._df) + PRIOR_WORDS
+        if cluster.words <= 0 or total <= 0:
+            return 0.0
         ratio = self._smoothing / (1.0 - self._smoothing) * total / cluster.words
         gain = 0.0
         for term, count in terms.items():
             n = counts.get(term)
-            if n:
-                gain += count * math.log(1.0 + ratio * n / (self._df[term] + 1))
+            # Counts are never negative in a consistent state; the guard keeps a damaged saved state
+            # (a Spark month once hit it) from stopping a build with a math domain error.
+            if n and n > 0:
+                gain += count * math.log(1.0 + max(ratio * n / (max(self._df[term], 0) + 1), 0.0))
         return gain / sum(terms.values())
 
     def _join(self, cluster: _Cluster, terms: Mapping[str, int], when: float) -> None:

@@ -111,3 +111,8 @@ def test_name_and_colon_before_a_quote_name_the_speaker():
     quote = opening(quotes_of(text), text, "One of the biggest")
     assert quote.speaker == "Carl Bialik"
     assert quote.cue is not None and quote.cue.text(text) == ":"
+
+
+def test_a_lone_pronoun_is_not_reported_speech():
+    text = "Mary Jones met the protesters on Monday and called them before the vote."
+    assert [q for q in quotes_of(text) if q.kind == "indirect" and q.content.text(text) == "them"] == []
