@@ -126,12 +126,16 @@ def story_title(events: Sequence[Event]) -> str:
     if pairs:
         (first, second), count = max(pairs.items(), key=lambda kv: (kv[1], kv[0]))
         if count / len(events) >= _KEY_SHARE:
-            return _original_case(events, first, second)
-    return events[0].title
+            phrase = _original_case(events, first, second)
+            if phrase:
+                return phrase
+    # No phrase written alike in most titles: the title of the best-carried event names the story.
+    return max(events, key=lambda e: (len(e.articles), -events.index(e))).title
 
 
 def _original_case(events: Sequence[Event], first: str, second: str) -> str:
-    """The pair as a title writes it, preferring a sentence-case title over a Title Case one."""
+    """The pair as a title writes it, preferring a sentence-case title over a Title Case one ("" if
+    no title writes the two words side by side)."""
     found = []
     for event in events:
         words = clean_title(event.title).split()
@@ -139,7 +143,7 @@ def _original_case(events: Sequence[Event], first: str, second: str) -> str:
             if tokenize(left) == [first] and tokenize(right) == [second]:
                 found.append(f"{left} {right}".strip(".,:;'\""))
     if not found:
-        return f"{first} {second}".capitalize()
+        return ""  # the two words are never side by side as written ("Thornvik and Varro")
     phrase = min(found, key=lambda p: (p.split()[-1][:1].isupper(), p))
     return phrase[0].upper() + phrase[1:]
 
