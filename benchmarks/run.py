@@ -233,6 +233,7 @@ def _imported(spec: str, now: str) -> dict[str, Any]:
         "rows": result["rows"],
         "result": result,
         "generated": stamp,
+        "seconds": result.get("wall_s"),
         "load_before": result.get("load_before"),
         "load_after": result.get("load_after"),
     }
@@ -255,7 +256,8 @@ def render_table(report: dict[str, Any]) -> str:
     lines = [
         BEGIN,
         "",
-        f"Generated {report['generated']} by `{report['command']}` on {report['machine']}.",
+        f"Table written {report['generated']} on {report['machine']}; its rows come from these runs (a piece"
+        " run alone replaces only its own rows):",
         "",
     ]
     for run in report["runs"].values():

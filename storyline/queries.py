@@ -13,6 +13,9 @@ from typing import Any
 
 from .errors import UsageError
 
+# Facets are counted over this many best matches.
+FACET_SAMPLE = 500
+
 ARTICLE_COLUMNS = ("id, source, title, outlet, url, byline, wire, dateline, published, published_source, "
                    "published_inferred, duplicate_of, event, story")
 
@@ -226,20 +229,36 @@ def search(conn: sqlite3.Connection, q: str, *, outlet: str | None = None, actor
     cond = " AND ".join(where)
     base = f"FROM articles_fts JOIN articles a ON a.n = articles_fts.rowid WHERE {cond}"
     try:
-        hits = [dict(r) for r in conn.execute(
-            f"""SELECT a.id, a.title, a.outlet, a.published, a.duplicate_of, a.event, a.story,
-                       snippet(articles_fts, 1, '\x02', '\x03', ' … ', 14) AS snippet {base}
-                ORDER BY bm25(articles_fts) LIMIT ? OFFSET ?""", (*args, limit, offset))]
+        # Rank first, then make snippets for the page shown only: a snippet per match costs seconds
+        # on a frequent word in a store of 100,000 reports (benchmarks/bench_serve.py showed it).
+        page = [r[0] for r in conn.execute(
+            f"SELECT a.n {base} ORDER BY bm25(articles_fts) LIMIT ? OFFSET ?", (*args, limit, offset))]
+        hits = []
+        if page:
+            marks = ",".join("?" * len(page))
+            rows = {r["n"]: dict(r) for r in conn.execute(
+                f"""SELECT a.n, a.id, a.title, a.outlet, a.published, a.duplicate_of, a.event, a.story,
+                           snippet(articles_fts, 1, '\x02', '\x03', ' … ', 14) AS snippet
+                    FROM articles_fts JOIN articles a ON a.n = articles_fts.rowid
+                    WHERE articles_fts MATCH ? AND a.n IN ({marks})""", (q, *page))}
+            hits = [rows[n] for n in page if n in rows]
+            for hit in hits:
+                hit.pop("n")
         total = conn.execute(f"SELECT count(*) {base}", args).fetchone()[0]
+        # Facets count over the best matches, as search engines do, so they stay fast on a large store.
+        top = f"SELECT a.n {base} ORDER BY bm25(articles_fts) LIMIT {FACET_SAMPLE}"
         outlets = [dict(r) for r in conn.execute(
-            f"SELECT a.outlet AS value, count(*) AS count {base} GROUP BY a.outlet ORDER BY count DESC LIMIT 15",
-            args)]
+            f"""SELECT outlet AS value, count(*) AS count FROM articles WHERE n IN ({top})
+                GROUP BY outlet ORDER BY count DESC LIMIT 15""", args)]
         months = [dict(r) for r in conn.execute(
-            f"SELECT substr(a.published, 1, 7) AS value, count(*) AS count {base} GROUP BY 1 ORDER BY 1 DESC LIMIT 24",
-            args)]
+            f"""SELECT substr(published, 1, 7) AS value, count(*) AS count FROM articles WHERE n IN ({top})
+                GROUP BY 1 ORDER BY 1 DESC LIMIT 24""", args)]
+        # CROSS JOIN keeps SQLite from scanning every entity: start from the best matches' ids.
         actors = [dict(r) for r in conn.execute(
-            f"""SELECT e.canonical AS value, count(DISTINCT e.article_id) AS count FROM entities e
-                WHERE e.canonical IS NOT NULL AND e.article_id IN (SELECT a.id {base})
+            f"""SELECT e.canonical AS value, count(DISTINCT e.article_id) AS count
+                FROM (SELECT a.id {base} ORDER BY bm25(articles_fts) LIMIT {FACET_SAMPLE}) AS t
+                CROSS JOIN entities e ON e.article_id = t.id
+                WHERE e.canonical IS NOT NULL
                 GROUP BY e.canonical ORDER BY count DESC LIMIT 15""", args)]
     except sqlite3.OperationalError as exc:
         raise _fts_error(exc, q) from exc

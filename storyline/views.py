@@ -5,8 +5,10 @@ Reads claims, events and articles from an open connection; shared by the CLI, th
 
 from __future__ import annotations
 
+import copy
 import json
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -53,11 +55,29 @@ def built_with(conn: sqlite3.Connection) -> str:
     return json.loads(row[0]) if row else "ukraine-security-guarantees"
 
 
+# Pictures already drawn, keyed by store, dossier, date and the state of the claims table: the
+# dossier page reads every claim, which takes seconds on a store of 100,000 reports.
+_PICTURES: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+_PICTURES_KEPT = 32
+
+
 def picture(conn: sqlite3.Connection, name: str, *, as_of: str | None = None) -> dict[str, Any]:
     """The layered picture of a dossier as of a date, with evidence and outlets."""
     from .dossier import load_dossier
 
-    return dossier_picture(load_dossier(name), claim_rows(conn), as_of)
+    store = conn.execute("PRAGMA database_list").fetchone()[2]
+    last, count = conn.execute("SELECT max(n), count(*) FROM claims").fetchone()
+    grouped = conn.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[0]
+    key = (store, name, as_of, last, count, grouped)
+    if key in _PICTURES:
+        _PICTURES.move_to_end(key)
+        return copy.deepcopy(_PICTURES[key])
+    result = dossier_picture(load_dossier(name), claim_rows(conn), as_of)
+    if store:  # an in-memory database has no name to key on
+        _PICTURES[key] = copy.deepcopy(result)
+        while len(_PICTURES) > _PICTURES_KEPT:
+            _PICTURES.popitem(last=False)
+    return result
 
 
 def positions(conn: sqlite3.Connection, *, actor: str | None = None, topic: str | None = None,
