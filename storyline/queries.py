@@ -13,8 +13,16 @@ from typing import Any
 
 from .errors import UsageError
 
-# Facets are counted over this many best matches.
+# Facets are counted over this many best matches (actors over fewer: a report names dozens).
 FACET_SAMPLE = 500
+ACTOR_FACET_SAMPLE = 200
+
+
+def _facet(values: Any) -> list[dict[str, Any]]:
+    counts: dict[Any, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    return [{"value": v, "count": n} for v, n in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))]
 
 ARTICLE_COLUMNS = ("id, source, title, outlet, url, byline, wire, dateline, published, published_source, "
                    "published_inferred, duplicate_of, event, story")
@@ -229,10 +237,13 @@ def search(conn: sqlite3.Connection, q: str, *, outlet: str | None = None, actor
     cond = " AND ".join(where)
     base = f"FROM articles_fts JOIN articles a ON a.n = articles_fts.rowid WHERE {cond}"
     try:
-        # Rank first, then make snippets for the page shown only: a snippet per match costs seconds
-        # on a frequent word in a store of 100,000 reports (benchmarks/bench_serve.py showed it).
-        page = [r[0] for r in conn.execute(
-            f"SELECT a.n {base} ORDER BY bm25(articles_fts) LIMIT ? OFFSET ?", (*args, limit, offset))]
+        # Rank once: the best FACET_SAMPLE matches give the page and the facets; snippets are made for
+        # the page shown only (a snippet per match cost seconds on 100,000 reports: bench_serve.py).
+        window = max(FACET_SAMPLE, offset + limit)
+        best = conn.execute(f"SELECT a.n, a.id, a.outlet, a.published {base} ORDER BY bm25(articles_fts) LIMIT ?",
+                            (*args, window)).fetchall()
+        total = len(best) if len(best) < window else conn.execute(f"SELECT count(*) {base}", args).fetchone()[0]
+        page = [r[0] for r in best[offset:offset + limit]]
         hits = []
         if page:
             marks = ",".join("?" * len(page))
@@ -244,22 +255,17 @@ def search(conn: sqlite3.Connection, q: str, *, outlet: str | None = None, actor
             hits = [rows[n] for n in page if n in rows]
             for hit in hits:
                 hit.pop("n")
-        total = conn.execute(f"SELECT count(*) {base}", args).fetchone()[0]
-        # Facets count over the best matches, as search engines do, so they stay fast on a large store.
-        top = f"SELECT a.n {base} ORDER BY bm25(articles_fts) LIMIT {FACET_SAMPLE}"
-        outlets = [dict(r) for r in conn.execute(
-            f"""SELECT outlet AS value, count(*) AS count FROM articles WHERE n IN ({top})
-                GROUP BY outlet ORDER BY count DESC LIMIT 15""", args)]
-        months = [dict(r) for r in conn.execute(
-            f"""SELECT substr(published, 1, 7) AS value, count(*) AS count FROM articles WHERE n IN ({top})
-                GROUP BY 1 ORDER BY 1 DESC LIMIT 24""", args)]
-        # CROSS JOIN keeps SQLite from scanning every entity: start from the best matches' ids.
-        actors = [dict(r) for r in conn.execute(
-            f"""SELECT e.canonical AS value, count(DISTINCT e.article_id) AS count
-                FROM (SELECT a.id {base} ORDER BY bm25(articles_fts) LIMIT {FACET_SAMPLE}) AS t
-                CROSS JOIN entities e ON e.article_id = t.id
-                WHERE e.canonical IS NOT NULL
-                GROUP BY e.canonical ORDER BY count DESC LIMIT 15""", args)]
+        sample = best[:FACET_SAMPLE]
+        outlets = _facet(r[2] for r in sample)[:15]
+        months = sorted(_facet(r[3][:7] for r in sample if r[3]), key=lambda f: f["value"], reverse=True)[:24]
+        ids = [r[1] for r in sample[:ACTOR_FACET_SAMPLE]]
+        actors = []
+        if ids:
+            marks = ",".join("?" * len(ids))
+            actors = [dict(r) for r in conn.execute(
+                f"""SELECT canonical AS value, count(DISTINCT article_id) AS count FROM entities
+                    WHERE article_id IN ({marks}) AND canonical IS NOT NULL
+                    GROUP BY canonical ORDER BY count DESC, canonical LIMIT 15""", ids)]
     except sqlite3.OperationalError as exc:
         raise _fts_error(exc, q) from exc
     return {"query": q, "total": total, "hits": hits,
