@@ -123,8 +123,8 @@ def get_article(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | N
 
 def list_quotes(conn: sqlite3.Connection, *, speaker: str | None = None, actor: str | None = None,
                 since: str | None = None, until: str | None = None, q: str | None = None,
-                limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
-    """Quotes with their article, outlet and date; `actor` matches the resolved speaker too."""
+                limit: int = 100, offset: int = 0, oldest_first: bool = False) -> list[dict[str, Any]]:
+    """Quotes with their article, outlet and date, newest first; `actor` matches the resolved speaker too."""
     where, args = [], []
     for value in (speaker, actor):
         if value:
@@ -143,7 +143,7 @@ def list_quotes(conn: sqlite3.Connection, *, speaker: str | None = None, actor: 
            "q.speaker_mention, q.published, a.outlet, a.title FROM quotes q JOIN articles a ON a.id = q.article_id")
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY q.published DESC, q.article_id, q.idx LIMIT ? OFFSET ?"
+    sql += f" ORDER BY q.published {'ASC' if oldest_first else 'DESC'}, q.article_id, q.idx LIMIT ? OFFSET ?"
     try:
         return [dict(r) for r in conn.execute(sql, (*args, limit, offset))]
     except sqlite3.OperationalError as exc:

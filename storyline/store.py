@@ -372,44 +372,21 @@ class Store:
         return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # noqa: S608
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
-        """Full-text search over titles and bodies, best first, with highlighted snippets."""
-        try:
-            rows = self.conn.execute(
-                """SELECT a.id, a.title, a.outlet, a.published, a.duplicate_of,
-                          snippet(articles_fts, 1, '[', ']', ' … ', 12) AS snippet, bm25(articles_fts) AS score
-                   FROM articles_fts JOIN articles a ON a.n = articles_fts.rowid
-                   WHERE articles_fts MATCH ? ORDER BY score LIMIT ? OFFSET ?""",
-                (query, limit, offset),
-            ).fetchall()
-        except sqlite3.OperationalError as exc:
-            raise UsageError(f"bad search query {query!r}: {exc}", code="usage.bad_query") from exc
-        return [dict(r) for r in rows]
+        """Full-text search over titles and bodies, best first, matches in snippets shown [like this]."""
+        from .queries import search
+
+        hits = search(self.conn, query, limit=limit, offset=offset)["hits"]
+        for hit in hits:
+            hit["snippet"] = (hit["snippet"] or "").replace("\x02", "[").replace("\x03", "]")
+        return hits
 
     def quotes(self, *, speaker: str | None = None, text: str | None = None, since: str | None = None,
                until: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
-        """Stored quotes filtered by resolved speaker, full-text query and date range."""
-        where, args = [], []
-        if speaker:
-            where.append("q.speaker = ? COLLATE NOCASE")
-            args.append(speaker)
-        if text:
-            where.append("q.n IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)")
-            args.append(text)
-        if since:
-            where.append("q.published >= ?")
-            args.append(since)
-        if until:
-            where.append("q.published <= ?")
-            args.append(until)
-        sql = ("SELECT q.article_id, q.kind, q.content, q.speaker, q.speaker_mention, q.published, a.outlet, a.title "
-               "FROM quotes q JOIN articles a ON a.id = q.article_id")
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY q.published, q.article_id, q.idx LIMIT ?"
-        try:
-            return [dict(r) for r in self.conn.execute(sql, (*args, limit))]
-        except sqlite3.OperationalError as exc:
-            raise UsageError(f"bad quote query: {exc}", code="usage.bad_query") from exc
+        """Stored quotes filtered by resolved speaker, full-text query and date range, oldest first."""
+        from .queries import list_quotes
+
+        return list_quotes(self.conn, speaker=speaker, q=text, since=since, until=until, limit=limit,
+                           oldest_first=True)
 
     def integrity(self) -> str:
         return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])
