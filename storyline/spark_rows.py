@@ -17,7 +17,7 @@ from .events import ACTOR_LABELS
 from .model import Article, RawDocument, Span, from_dict, to_dict
 from .read.article import article_id
 from .settings import Settings
-from .spark_dedup import fingerprint_rows, spans_of
+from .spark_dedup import FINGERPRINT_FIELDS, fingerprint_rows, spans_of
 from .store import content_hash
 
 __all__ = [
@@ -124,15 +124,7 @@ PREPARED_COLUMNS = (
     "published",
     "article",
     "errors",
-    "exact_key",
-    "fp_title",
-    "fp_outlet",
-    "fp_published",
-    "wire",
-    "hashes",
-    "starts",
-    "paragraphs",
-    "keys",
+    *FINGERPRINT_FIELDS,  # the dedup stage reads these back by position
 )
 
 
