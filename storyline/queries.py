@@ -47,12 +47,11 @@ def _fts_error(exc: sqlite3.OperationalError, query: str) -> UsageError:
     return UsageError(f"bad search query {query!r}: {exc}", code="usage.bad_query")
 
 
-def list_articles(conn: sqlite3.Connection, *, outlet: str | None = None, since: str | None = None,
-                  until: str | None = None, actor: str | None = None, story: str | None = None,
-                  event: str | None = None, q: str | None = None, copies: bool = True,
-                  cursor: str | None = None, limit: int = 50) -> dict[str, Any]:
-    """Articles newest first (by ingest position), filtered, with a cursor for the next page."""
-    where, args = [], []
+def _article_filters(*, outlet: str | None, since: str | None, until: str | None,
+                     actor: str | None) -> tuple[list[str], list[Any]]:
+    """Conditions on articles (aliased `a`) and their bound values, for the filters given."""
+    where: list[str] = []
+    args: list[Any] = []
     if outlet:
         where.append("a.outlet = ?")
         args.append(outlet)
@@ -62,15 +61,24 @@ def list_articles(conn: sqlite3.Connection, *, outlet: str | None = None, since:
     if until:
         where.append("a.published <= ?")
         args.append(until)
+    if actor:
+        where.append("a.id IN (SELECT article_id FROM entities WHERE canonical = ?)")
+        args.append(actor)
+    return where, args
+
+
+def list_articles(conn: sqlite3.Connection, *, outlet: str | None = None, since: str | None = None,
+                  until: str | None = None, actor: str | None = None, story: str | None = None,
+                  event: str | None = None, q: str | None = None, copies: bool = True,
+                  cursor: str | None = None, limit: int = 50) -> dict[str, Any]:
+    """Articles newest first (by ingest position), filtered, with a cursor for the next page."""
+    where, args = _article_filters(outlet=outlet, since=since, until=until, actor=actor)
     if story:
         where.append("a.story = ?")
         args.append(story)
     if event:
         where.append("a.event = ?")
         args.append(event)
-    if actor:
-        where.append("a.id IN (SELECT article_id FROM entities WHERE canonical = ?)")
-        args.append(actor)
     if q:
         where.append("a.n IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
         args.append(q)
@@ -218,22 +226,12 @@ def list_stories(conn: sqlite3.Connection, *, limit: int = 100) -> list[dict[str
 
 def search(conn: sqlite3.Connection, q: str, *, outlet: str | None = None, actor: str | None = None,
            since: str | None = None, until: str | None = None, limit: int = 20, offset: int = 0) -> dict[str, Any]:
-    """Full-text hits with highlighted snippets, and facets (outlet, actor, month) over all matches."""
+    """Full-text hits with highlighted snippets, and facets (outlet, actor, month) over the best matches."""
     if not q.strip():
         raise UsageError("empty search query", code="usage.bad_query")
-    where, args = ["articles_fts MATCH ?"], [q]
-    if outlet:
-        where.append("a.outlet = ?")
-        args.append(outlet)
-    if since:
-        where.append("a.published >= ?")
-        args.append(since)
-    if until:
-        where.append("a.published <= ?")
-        args.append(until)
-    if actor:
-        where.append("a.id IN (SELECT article_id FROM entities WHERE canonical = ?)")
-        args.append(actor)
+    where, args = _article_filters(outlet=outlet, since=since, until=until, actor=actor)
+    where.insert(0, "articles_fts MATCH ?")
+    args.insert(0, q)
     cond = " AND ".join(where)
     base = f"FROM articles_fts JOIN articles a ON a.n = articles_fts.rowid WHERE {cond}"
     try:
