@@ -13,6 +13,7 @@ import html
 import io
 import json
 import os
+import queue
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -83,6 +84,7 @@ def create_app(db: str | Path, *, token: str | None = None, upload_dir: str | Pa
     app = FastAPI(title="storyline", version=API_VERSION,
                   description="News reports in, a sourced and dated record of the story out.")
     app.state.config = config
+    app.state.readers = ReaderPool(config.db)
 
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
@@ -117,16 +119,48 @@ def app_from_env() -> FastAPI:
     return create_app(os.environ.get("STORYLINE_DB", "storyline.db"))
 
 
+class ReaderPool:
+    """Read-only connections kept between requests, so each keeps its page cache warm (a new connection
+    per request re-read the same index pages from the OS every time). A connection serves one request
+    at a time; each statement outside a transaction sees the latest commit (WAL)."""
+
+    def __init__(self, db: Path, *, keep: int = 8) -> None:
+        self.db, self.keep = db, keep
+        self._idle: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
+
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, check_same_thread=False, timeout=30)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA busy_timeout = 30000")
+        conn.execute(f"PRAGMA cache_size = -{READER_CACHE_KIB}")
+        conn.execute(f"PRAGMA mmap_size = {READER_MMAP_BYTES}")
+        return conn
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        try:
+            conn = self._idle.get_nowait()
+        except queue.Empty:
+            conn = self._open()
+        try:
+            yield conn
+        except BaseException:
+            conn.close()  # a request that failed may leave a statement or transaction open
+            raise
+        if conn.in_transaction or self._idle.qsize() >= self.keep:
+            conn.close()
+        else:
+            self._idle.put(conn)
+
+
+READER_CACHE_KIB = 65536  # page cache per pooled reader
+READER_MMAP_BYTES = 1 << 30  # reads map the file instead of copying pages (shared with the OS cache)
+
+
 def reader(request: Request) -> Iterator[sqlite3.Connection]:
     """A read-only connection for one request (readers never block the writer in WAL mode)."""
-    db = request.app.state.config.db
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False, timeout=30)
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA busy_timeout = 30000")
-    try:
+    with request.app.state.readers.connection() as conn:
         yield conn
-    finally:
-        conn.close()
 
 
 def require_token(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
@@ -237,10 +271,14 @@ def _add_api_routes(app: FastAPI) -> None:  # noqa: C901 - one route table
     @app.get("/api/search", tags=["search"])
     def search(conn: Conn, q: str, outlet: str | None = None, actor: str | None = None, since: str | None = None,
                until: str | None = None, limit: Limit = 20,
-               offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
-        """Full-text search (FTS5 syntax) with highlighted snippets and facets; broken syntax gives a 400."""
+               offset: Annotated[int, Query(ge=0)] = 0,
+               sort: Annotated[str, Query(pattern="^(relevance|newest)$")] = "relevance") -> dict[str, Any]:
+        """Full-text search (FTS5 syntax) with highlighted snippets and facets; broken syntax gives a 400.
+
+        Hits are ranked (BM25, or newest first) among the newest 300 matches passing the filters, and the
+        facets count those; `total` counts the matches up to 10,000 (`total_capped` when there are more)."""
         result = queries.search(conn, q, outlet=outlet, actor=actor, since=since, until=until, limit=limit,
-                                offset=offset)
+                                offset=offset, sort=sort)
         for hit in result["hits"]:
             hit["snippet_html"] = snippet_html(hit["snippet"])
             hit["snippet"] = snippet_text(hit["snippet"])

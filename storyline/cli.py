@@ -232,11 +232,13 @@ def stats(db: str, fmt: str) -> None:
 @click.option("--db", default=DEFAULT_DB, show_default=True, help=DB_HELP)
 @click.argument("query")
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--sort", type=click.Choice(["relevance", "newest"]), default="relevance", show_default=True,
+              help="Best match (BM25) or newest first, among the newest 300 matches.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @guarded
-def search(db: str, query: str, limit: int, fmt: str) -> None:
+def search(db: str, query: str, limit: int, sort: str, fmt: str) -> None:
     """Full-text search over titles and bodies (SQLite FTS5 syntax: words, "phrases", OR, NOT, prefix*)."""
-    hits = _open_store(db).search(query, limit=limit)
+    hits = _open_store(db).search(query, limit=limit, sort=sort)
     if fmt == "json":
         for hit in hits:
             click.echo(json.dumps(hit, ensure_ascii=False))
@@ -287,9 +289,11 @@ def errors(db: str, fmt: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind; the default keeps the server on this machine.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Server processes; default two per core, at most 8 (each serves one request's Python at a "
+                   "time, and connections are spread over them unevenly).")
 @guarded
-def serve(db: str, host: str, port: int, workers: int) -> None:
+def serve(db: str, host: str, port: int, workers: int | None) -> None:
     """Serve the web UI and the HTTP API (OpenAPI at /openapi.json, docs at /docs).
 
     Write endpoints (upload, post articles) need STORYLINE_TOKEN set in the environment.
@@ -297,7 +301,9 @@ def serve(db: str, host: str, port: int, workers: int) -> None:
     import uvicorn
 
     os.environ["STORYLINE_DB"] = db
-    click.echo(f"storyline: serving {db} on http://{host}:{port}", err=True)
+    if workers is None:
+        workers = max(1, min(8, 2 * (os.cpu_count() or 1)))
+    click.echo(f"storyline: serving {db} on http://{host}:{port} ({workers} workers)", err=True)
     uvicorn.run("storyline.api:app_from_env", factory=True, host=host, port=port, workers=workers,
                 log_level="warning", timeout_keep_alive=30)
 

@@ -24,16 +24,27 @@ STATE_KEY = "events"
 BODY_CHARS = 1200
 
 
-def _pending(store: Store) -> list[dict[str, Any]]:
-    rows = store.conn.execute(
-        """SELECT a.id, a.title, a.published, a.outlet, a.ingested_at, substr(a.text, 1, ?) AS opening,
+# Pending articles are clustered a page at a time, so memory holds one page whatever the corpus.
+PAGE = 2000
+
+
+def _pending_order(store: Store) -> list[int]:
+    """Numbers of the canonical analysed articles without an event, in the order they happened."""
+    return [r[0] for r in store.conn.execute(
+        """SELECT a.n FROM articles a
+           WHERE a.event IS NULL AND a.duplicate_of IS NULL AND a.state = ?
+           ORDER BY coalesce(a.published, date(a.ingested_at, 'unixepoch')), a.n""", (STATE_ANALYSED,))]
+
+
+def _pending(store: Store, numbers: list[int]) -> list[dict[str, Any]]:
+    """What the clusterer reads of these articles, in the order given."""
+    rows = {r["n"]: dict(r) for r in store.conn.execute(
+        """SELECT a.n, a.id, a.title, a.published, a.outlet, a.ingested_at, substr(a.text, 1, ?) AS opening,
                   json_extract(a.data, '$.meta.published') AS given,
                   (SELECT count(*) FROM articles c WHERE c.duplicate_of = a.id) AS copies
-           FROM articles a
-           WHERE a.event IS NULL AND a.duplicate_of IS NULL AND a.state = ?
-           ORDER BY coalesce(a.published, date(a.ingested_at, 'unixepoch')), a.n""",
-        (BODY_CHARS, STATE_ANALYSED)).fetchall()
-    return [dict(r) for r in rows]
+           FROM articles a WHERE a.n IN (SELECT value FROM json_each(?))""",
+        (BODY_CHARS, json.dumps(numbers)))}
+    return [rows[n] for n in numbers if n in rows]
 
 
 def _moment(row: dict[str, Any]) -> str:
@@ -119,9 +130,27 @@ def _link_stories(store: Store, settings: Settings) -> None:
     store.conn.execute("UPDATE articles SET story = (SELECT e.story FROM events e WHERE e.id = articles.event)")
 
 
+def _cluster_page(store: Store, clusterer: EventClusterer, pending: list[dict[str, Any]]) -> set[str]:
+    """Add one page of pending articles to the clusterer and record their events; the events touched."""
+    entities = _entities(store, [p["id"] for p in pending])
+    items = [EventInput(
+        id=p["id"], title=p["title"] or "", published=_moment(p),
+        text=p["opening"] or "", entities=entities.get(p["id"], ()), outlet=p["outlet"],
+        copies=1 + p["copies"]) for p in pending]
+    # Headline-only reports are not analysed: their actors come from their titles (docs/events.md).
+    bare = [i for i, item in enumerate(items) if not item.text.strip() and not item.entities]
+    for i, names in zip(bare, headline_actors([items[i] for i in bare]), strict=True):
+        items[i] = dataclasses.replace(items[i], entities=names)
+    touched = set()
+    for item, eid in zip(items, clusterer.add(items), strict=True):
+        store.conn.execute("UPDATE articles SET event = ? WHERE id = ? OR duplicate_of = ?", (eid, item.id, item.id))
+        touched.add(eid)
+    return touched
+
+
 def assign_events(store: Store, *, settings: Settings) -> int:
     """Cluster the articles analysed since the last build into events; returns the events touched."""
-    pending = _pending(store)
+    order = _pending_order(store)
     with store.transaction():
         # Copies follow their canonical, whenever either arrived.
         store.conn.execute(
@@ -129,22 +158,10 @@ def assign_events(store: Store, *, settings: Settings) -> int:
                WHERE duplicate_of IS NOT NULL AND event IS NOT
                      (SELECT c.event FROM articles c WHERE c.id = articles.duplicate_of)""")
         touched: set[str] = set()
-        if pending:
+        if order:
             clusterer = EventClusterer(settings, state=store.corpus_state(STATE_KEY))
-            entities = _entities(store, [p["id"] for p in pending])
-            items = [EventInput(
-                id=p["id"], title=p["title"] or "", published=_moment(p),
-                text=p["opening"] or "", entities=entities.get(p["id"], ()), outlet=p["outlet"],
-                copies=1 + p["copies"]) for p in pending]
-            # Headline-only reports are not analysed: their actors come from their titles (docs/events.md).
-            bare = [i for i, item in enumerate(items) if not item.text.strip() and not item.entities]
-            for i, names in zip(bare, headline_actors([items[i] for i in bare]), strict=True):
-                items[i] = dataclasses.replace(items[i], entities=names)
-            ids = clusterer.add(items)
-            for item, eid in zip(items, ids, strict=True):
-                store.conn.execute("UPDATE articles SET event = ? WHERE id = ? OR duplicate_of = ?",
-                                   (eid, item.id, item.id))
-                touched.add(eid)
+            for start in range(0, len(order), PAGE):
+                touched.update(_cluster_page(store, clusterer, _pending(store, order[start:start + PAGE])))
             for old, new in clusterer.renamed().items():
                 if store.conn.execute("UPDATE articles SET event = ? WHERE event = ?", (new, old)).rowcount:
                     touched.update((old, new))

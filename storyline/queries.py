@@ -12,10 +12,14 @@ import sqlite3
 from typing import Any
 
 from .errors import UsageError
+from .snippets import snippet
 
-# Facets are counted over this many best matches (actors over fewer: a report names dozens).
-FACET_SAMPLE = 500
-ACTOR_FACET_SAMPLE = 200
+# Search ranks and counts facets over this many newest matches (the total counts all of them).
+CANDIDATES = 300
+ACTOR_FACET_SAMPLE = 200  # actors are counted over the best of the candidates: a report names dozens
+COUNT_CAP = 10_000  # matches are counted up to this many ("10,000+")
+SORTS = ("relevance", "newest")
+HIT_COLUMNS = "a.n, a.id, a.title, a.outlet, a.published, a.duplicate_of, a.event, a.story"
 
 
 def _facet(values: Any) -> list[dict[str, Any]]:
@@ -62,7 +66,7 @@ def _article_filters(*, outlet: str | None, since: str | None, until: str | None
         where.append("a.published <= ?")
         args.append(until)
     if actor:
-        where.append("a.id IN (SELECT article_id FROM entities WHERE canonical = ?)")
+        where.append("EXISTS (SELECT 1 FROM article_actors x WHERE x.n = a.n AND x.canonical = ?)")
         args.append(actor)
     return where, args
 
@@ -225,46 +229,89 @@ def list_stories(conn: sqlite3.Connection, *, limit: int = 100) -> list[dict[str
 
 
 def search(conn: sqlite3.Connection, q: str, *, outlet: str | None = None, actor: str | None = None,
-           since: str | None = None, until: str | None = None, limit: int = 20, offset: int = 0) -> dict[str, Any]:
-    """Full-text hits with highlighted snippets, and facets (outlet, actor, month) over the best matches."""
+           since: str | None = None, until: str | None = None, limit: int = 20, offset: int = 0,
+           sort: str = "relevance") -> dict[str, Any]:
+    """Full-text hits with highlighted snippets, and facets (outlet, actor, month) over the candidates.
+
+    The candidates are the newest ``CANDIDATES`` matches that pass the filters (newest by ingest
+    order), ranked by BM25 (``sort="relevance"``) or kept newest first (``sort="newest"``). Ranking
+    every match instead costs BM25 for each: 190 ms for a word found in 75,000 of 100,000 reports
+    (docs/benchmarks.md). ``total`` counts the matches up to ``COUNT_CAP`` (``total_capped`` says when
+    there are more), as search engines do: counting 75,000 matches cost more than finding the page."""
     if not q.strip():
         raise UsageError("empty search query", code="usage.bad_query")
+    if sort not in SORTS:
+        raise UsageError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}", code="usage.bad_value")
     where, args = _article_filters(outlet=outlet, since=since, until=until, actor=actor)
-    where.insert(0, "articles_fts MATCH ?")
-    args.insert(0, q)
-    cond = " AND ".join(where)
-    base = f"FROM articles_fts JOIN articles a ON a.n = articles_fts.rowid WHERE {cond}"
+    window = max(CANDIDATES, offset + limit)
+    capped = False
     try:
-        # Rank once: the best FACET_SAMPLE matches give the page and the facets; snippets are made for
-        # the page shown only (a snippet per match cost seconds on 100,000 reports: bench_serve.py).
-        window = max(FACET_SAMPLE, offset + limit)
-        best = conn.execute(f"SELECT a.n, a.id, a.outlet, a.published {base} ORDER BY bm25(articles_fts) LIMIT ?",
-                            (*args, window)).fetchall()
-        total = len(best) if len(best) < window else conn.execute(f"SELECT count(*) {base}", args).fetchone()[0]
-        page = [r[0] for r in best[offset:offset + limit]]
-        hits = []
-        if page:
-            marks = ",".join("?" * len(page))
-            rows = {r["n"]: dict(r) for r in conn.execute(
-                f"""SELECT a.n, a.id, a.title, a.outlet, a.published, a.duplicate_of, a.event, a.story,
-                           snippet(articles_fts, 1, '\x02', '\x03', ' … ', 14) AS snippet
-                    FROM articles_fts JOIN articles a ON a.n = articles_fts.rowid
-                    WHERE articles_fts MATCH ? AND a.n IN ({marks})""", (q, *page))}
-            hits = [rows[n] for n in page if n in rows]
-            for hit in hits:
-                hit.pop("n")
-        sample = best[:FACET_SAMPLE]
-        outlets = _facet(r[2] for r in sample)[:15]
-        months = sorted(_facet(r[3][:7] for r in sample if r[3]), key=lambda f: f["value"], reverse=True)[:24]
-        ids = [r[1] for r in sample[:ACTOR_FACET_SAMPLE]]
-        actors = []
-        if ids:
-            marks = ",".join("?" * len(ids))
-            actors = [dict(r) for r in conn.execute(
-                f"""SELECT canonical AS value, count(DISTINCT article_id) AS count FROM entities
-                    WHERE article_id IN ({marks}) AND canonical IS NOT NULL
-                    GROUP BY canonical ORDER BY count DESC, canonical LIMIT 15""", ids)]
+        if where:
+            # FTS5 walks its matches newest first and each is checked against the filters by key,
+            # so the walk stops at the window (CROSS JOIN keeps the FTS table the outer loop).
+            base = ("FROM articles_fts CROSS JOIN articles a ON a.n = articles_fts.rowid "
+                    f"WHERE articles_fts MATCH ? AND {' AND '.join(where)}")
+            found = conn.execute(f"SELECT articles_fts.rowid, bm25(articles_fts) {base} "
+                                 "ORDER BY articles_fts.rowid DESC LIMIT ?", (q, *args, window)).fetchall()
+            total = len(found)
+            if total == window:
+                total = int(conn.execute(f"SELECT count(*) FROM (SELECT 1 {base} LIMIT ?)",
+                                         (q, *args, COUNT_CAP + 1)).fetchone()[0])
+                capped = total > COUNT_CAP
+                total = min(total, COUNT_CAP)
+        else:
+            found = conn.execute("SELECT rowid, bm25(articles_fts) FROM articles_fts WHERE articles_fts MATCH ? "
+                                 "ORDER BY rowid DESC LIMIT ?", (q, window)).fetchall()
+            total = len(found)
+            if total == window:
+                total = int(conn.execute(
+                    "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)",
+                    (q, COUNT_CAP + 1)).fetchone()[0])
+                capped = total > COUNT_CAP
+                total = min(total, COUNT_CAP)
     except sqlite3.OperationalError as exc:
         raise _fts_error(exc, q) from exc
-    return {"query": q, "total": total, "hits": hits,
-            "facets": {"outlet": outlets, "actor": actors, "month": months}}
+    order = found if sort == "newest" else sorted(found, key=lambda r: (r[1], -r[0]))
+    page = [n for n, _ in order[offset:offset + limit]]
+    return {"query": q, "total": total, "total_capped": capped, "candidates": len(found), "sort": sort,
+            "hits": _search_hits(conn, q, page),
+            "facets": _search_facets(conn, [n for n, _ in found], [n for n, _ in order[:ACTOR_FACET_SAMPLE]])}
+
+
+def _search_hits(conn: sqlite3.Connection, q: str, page: list[int]) -> list[dict[str, Any]]:
+    """The articles of a result page, in its order, each with a snippet of its body around the match.
+
+    Snippets are made in Python (storyline/snippets.py): FTS5's snippet() re-runs the query per row."""
+    if not page:
+        return []
+    chosen = json.dumps(page)
+    rows = {r["n"]: dict(r) for r in conn.execute(
+        f"""SELECT {HIT_COLUMNS} FROM articles a WHERE a.n IN (SELECT value FROM json_each(?))""", (chosen,))}
+    bodies = dict(conn.execute("SELECT rowid, body FROM articles_fts WHERE rowid IN (SELECT value FROM json_each(?))",
+                               (chosen,)).fetchall())
+    hits = []
+    for n in page:
+        if n in rows:
+            hit = rows[n]
+            hit.pop("n")
+            hit["snippet"] = snippet(bodies.get(n) or "", q)
+            hits.append(hit)
+    return hits
+
+
+def _search_facets(conn: sqlite3.Connection, numbers: list[int],
+                   best: list[int]) -> dict[str, list[dict[str, Any]]]:
+    """Outlets and months of the candidate articles (given by number) and actors of the best of them,
+    most frequent first."""
+    if not numbers:
+        return {"outlet": [], "actor": [], "month": []}
+    chosen = json.dumps(numbers)
+    rows = conn.execute("SELECT outlet, substr(published, 1, 7) FROM articles "
+                        "WHERE n IN (SELECT value FROM json_each(?))", (chosen,)).fetchall()
+    outlets = _facet(r[0] for r in rows if r[0])[:15]
+    months = sorted(_facet(r[1] for r in rows if r[1]), key=lambda f: f["value"], reverse=True)[:24]
+    actors = [dict(r) for r in conn.execute(
+        """SELECT canonical AS value, count(*) AS count FROM article_actors
+           WHERE n IN (SELECT value FROM json_each(?))
+           GROUP BY canonical ORDER BY count DESC, canonical LIMIT 15""", (json.dumps(best),))]
+    return {"outlet": outlets, "actor": actors, "month": months}

@@ -139,12 +139,44 @@ def migrate_fts_v1(conn: sqlite3.Connection) -> None:
     )
 
 
+def migrate_article_actors_v1(conn: sqlite3.Connection) -> None:
+    """The actors each article names, once per article (search's actor facet and filter read it).
+
+    Kept by triggers on ``entities``, so every writer (the build, `storyline load`, SQL made by
+    hand) keeps it right; filled here from the entities already stored."""
+    _run_script(
+        conn,
+        """
+        CREATE TABLE article_actors (
+            n INTEGER NOT NULL, canonical TEXT NOT NULL, PRIMARY KEY (n, canonical)
+        ) WITHOUT ROWID;
+        INSERT OR IGNORE INTO article_actors (n, canonical)
+            SELECT a.n, e.canonical FROM entities e JOIN articles a ON a.id = e.article_id
+            WHERE e.canonical IS NOT NULL;
+        CREATE INDEX article_actors_canonical ON article_actors(canonical, n);
+        CREATE TRIGGER entities_actor_insert AFTER INSERT ON entities WHEN NEW.canonical IS NOT NULL
+        BEGIN
+            INSERT OR IGNORE INTO article_actors (n, canonical)
+                SELECT n, NEW.canonical FROM articles WHERE id = NEW.article_id;
+        END;
+        CREATE TRIGGER entities_actor_delete AFTER DELETE ON entities WHEN OLD.canonical IS NOT NULL
+        BEGIN
+            DELETE FROM article_actors
+            WHERE canonical = OLD.canonical
+              AND n = (SELECT n FROM articles WHERE id = OLD.article_id)
+              AND NOT EXISTS (SELECT 1 FROM entities WHERE article_id = OLD.article_id AND canonical = OLD.canonical);
+        END;
+        """,
+    )
+
+
 # Named migrations, applied in order and recorded in the table `migrations`. Stages that keep
 # tables of their own (the copy index, the event clusterer) contribute a function by dotted name.
 MIGRATIONS: list[tuple[str, str | Callable[[sqlite3.Connection], None]]] = [
     ("core_v1", migrate_core_v1),
     ("fts_v1", migrate_fts_v1),
     ("dedup_v1", "storyline.dedup_store:migrate_dedup_v1"),
+    ("article_actors_v1", migrate_article_actors_v1),
 ]
 
 
@@ -371,11 +403,11 @@ class Store:
             raise UsageError(f"unknown table {table}")
         return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # noqa: S608
 
-    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+    def search(self, query: str, *, limit: int = 20, offset: int = 0, sort: str = "relevance") -> list[dict[str, Any]]:
         """Full-text search over titles and bodies, best first, matches in snippets shown [like this]."""
         from .queries import search
 
-        hits = search(self.conn, query, limit=limit, offset=offset)["hits"]
+        hits = search(self.conn, query, limit=limit, offset=offset, sort=sort)["hits"]
         for hit in hits:
             hit["snippet"] = (hit["snippet"] or "").replace("\x02", "[").replace("\x03", "]")
         return hits

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import json
 import sqlite3
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
@@ -56,9 +57,43 @@ def built_with(conn: sqlite3.Connection) -> str:
 
 
 # Pictures already drawn, keyed by store, dossier, date and the state of the claims table: the
-# dossier page reads every claim, which takes seconds on a store of 100,000 reports.
+# dossier page reads every claim, which takes seconds on a store of 100,000 reports. The picture as of
+# today is also kept in the store by the build (``save_picture``), so a new server starts warm.
 _PICTURES: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
 _PICTURES_KEPT = 32
+_DRAWING: dict[tuple[Any, ...], threading.Lock] = {}
+_DRAWING_LOCK = threading.Lock()
+PICTURE_STATE = "dossier_picture"
+
+
+def _claims_version(conn: sqlite3.Connection) -> list[Any]:
+    """What the picture depends on: the claims stored and the copy groups (outlets per claim)."""
+    last, count = conn.execute("SELECT max(n), count(*) FROM claims").fetchone()
+    grouped = conn.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[0]
+    return [last, count, grouped]
+
+
+def _saved_picture(conn: sqlite3.Connection, name: str, version: list[Any]) -> dict[str, Any] | None:
+    row = conn.execute("SELECT value FROM corpus_state WHERE key = ?", (PICTURE_STATE,)).fetchone()
+    if row is None:
+        return None
+    saved = json.loads(row[0])
+    if saved.get("dossier") != name or saved.get("version") != version:
+        return None  # drawn before the latest claims: drawn again
+    return saved["picture"]  # type: ignore[no-any-return]
+
+
+def save_picture(conn: sqlite3.Connection, name: str) -> None:
+    """Draw the dossier's picture as of today and keep it in the store (the build calls this last)."""
+    from .dossier import load_dossier
+
+    version = _claims_version(conn)
+    if _saved_picture(conn, name, version) is not None:
+        return
+    result = dossier_picture(load_dossier(name), claim_rows(conn), None)
+    conn.execute("INSERT INTO corpus_state(key, value) VALUES (?, ?) "
+                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                 (PICTURE_STATE, json.dumps({"dossier": name, "version": version, "picture": result})))
 
 
 def picture(conn: sqlite3.Connection, name: str, *, as_of: str | None = None) -> dict[str, Any]:
@@ -66,17 +101,25 @@ def picture(conn: sqlite3.Connection, name: str, *, as_of: str | None = None) ->
     from .dossier import load_dossier
 
     store = conn.execute("PRAGMA database_list").fetchone()[2]
-    last, count = conn.execute("SELECT max(n), count(*) FROM claims").fetchone()
-    grouped = conn.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[0]
-    key = (store, name, as_of, last, count, grouped)
+    version = _claims_version(conn)
+    key = (store, name, as_of, *version)
     if key in _PICTURES:
         _PICTURES.move_to_end(key)
         return copy.deepcopy(_PICTURES[key])
-    result = dossier_picture(load_dossier(name), claim_rows(conn), as_of)
-    if store:  # an in-memory database has no name to key on
-        _PICTURES[key] = copy.deepcopy(result)
-        while len(_PICTURES) > _PICTURES_KEPT:
-            _PICTURES.popitem(last=False)
+    with _DRAWING_LOCK:
+        drawing = _DRAWING.setdefault(key, threading.Lock())
+    with drawing:  # requests arriving together draw it once; the others wait for it
+        if key in _PICTURES:
+            return copy.deepcopy(_PICTURES[key])
+        result = _saved_picture(conn, name, version) if as_of is None else None
+        if result is None:
+            result = dossier_picture(load_dossier(name), claim_rows(conn), as_of)
+        if store:  # an in-memory database has no name to key on
+            _PICTURES[key] = copy.deepcopy(result)
+            while len(_PICTURES) > _PICTURES_KEPT:
+                _PICTURES.popitem(last=False)
+    with _DRAWING_LOCK:
+        _DRAWING.pop(key, None)
     return result
 
 

@@ -84,3 +84,29 @@ def test_export_formats(seeds_db: Path, tmp_path: Path, fmt: str) -> None:
         assert pq.read_table(out).num_rows == 5
     else:
         assert len(out.read_text().splitlines()) == 6
+
+
+def test_the_build_keeps_the_dossier_picture_and_a_new_claim_redraws_it(seeds_db: Path, tmp_path: Path) -> None:
+    import sqlite3
+
+    from storyline import views
+    from storyline.dossier import load_dossier
+
+    conn = sqlite3.connect(tmp_path / "copy.db")  # a copy: the module's store stays as built
+    with sqlite3.connect(seeds_db) as source:
+        source.backup(conn)
+    conn.row_factory = sqlite3.Row
+    saved = json.loads(conn.execute("SELECT value FROM corpus_state WHERE key = ?",
+                                    (views.PICTURE_STATE,)).fetchone()[0])
+    assert saved["dossier"] == "ukraine-security-guarantees" and saved["version"][1] > 0
+    views._PICTURES.clear()
+    kept = views.picture(conn, "ukraine-security-guarantees")
+    assert kept == saved["picture"]
+    views._PICTURES.clear()
+    drawn = views.dossier_picture(load_dossier("ukraine-security-guarantees"), views.claim_rows(conn), None)
+    assert kept == json.loads(json.dumps(drawn))  # what a server would draw itself
+    # A claim added since the build: the kept picture is stale, so it is drawn again.
+    conn.execute("DELETE FROM claims WHERE n = (SELECT max(n) FROM claims)")
+    views._PICTURES.clear()
+    assert views._saved_picture(conn, "ukraine-security-guarantees", views._claims_version(conn)) is None
+    assert views.picture(conn, "ukraine-security-guarantees") is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import sqlite3
+import urllib.parse
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -91,17 +92,21 @@ def add_page_routes(app: FastAPI) -> None:  # noqa: C901 - one route table
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search(conn: Conn, q: str = "", outlet: str | None = None, actor: str | None = None,
-               since: str | None = None, until: str | None = None,
+               since: str | None = None, until: str | None = None, sort: str = "relevance",
                page: Annotated[int, Query(ge=1, le=1000)] = 1) -> HTMLResponse:
         result, error = None, None
         if q.strip():
             try:
                 result = queries.search(conn, q, outlet=outlet, actor=actor, since=since, until=until, limit=20,
-                                        offset=(page - 1) * 20)
+                                        offset=(page - 1) * 20, sort=sort)
             except UsageError as exc:
                 error = exc.message
+        keep = {k: v for k, v in (("q", q), ("outlet", outlet), ("actor", actor), ("since", since),
+                                  ("until", until), ("sort", sort)) if v}
         response = render("search.html", title=f"Search: {q}" if q else "Search", q=q, result=result, error=error,
-                          outlet=outlet, actor=actor, since=since, until=until, page=page)
+                          outlet=outlet, actor=actor, since=since, until=until, sort=sort, page=page,
+                          next_query=urllib.parse.urlencode({**keep, "page": page + 1}),
+                          candidates=queries.CANDIDATES)
         if error:
             response.status_code = 400
         return response
