@@ -2,21 +2,18 @@
 
     .venv/bin/python benchmarks/bench_spark.py --articles 2000 --cores 2 --work /tmp/bench_spark
 
-The corpus is made at run time from the PolNeAR texts in ../shared (never committed): the 924 texts
-as they are, then new reports that join the first half of one text to the second half of another,
-dated on the days PolNeAR covers; every tenth report is a syndicated copy of an earlier one (new
-title, last paragraph dropped, a line of outlet debris). Files of 1,000 reports each, as JSON lines
-(gzip). Prints one JSON object: articles per second per core of each path and the time per stage.
+The corpus is bench_build.py's scale corpus (benchmarks/corpus.py), made at run time from the PolNeAR
+texts in ../shared (never committed): originals mixed from PolNeAR paragraphs, and a share of perturbed
+copies (``--copy-share``). Files of 1,000 reports each, as JSON lines (gzip). Prints one JSON object:
+articles per second per core of each path and the time per stage.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import gzip
 import json
 import os
-import random
 import shutil
 import sys
 import threading
@@ -28,81 +25,29 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CORPUS = ROOT.parent / "shared" / "corpora" / "polnear"
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from corpus import iter_reports, load_sources  # noqa: E402
+
 PER_FILE = 1000
-COPY_EVERY = 10
-DEBRIS = "Share this story on social media"  # written by us
 
 
-def load_polnear() -> list[dict[str, str]]:
-    """Every PolNeAR text with its title, outlet and date from metadata.tsv."""
-    meta = {}
-    with open(CORPUS / "metadata.tsv", encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle, delimiter="\t"):
-            meta[row["filename"]] = row
-    texts = []
-    for path in sorted(CORPUS.glob("*/text/*.txt")):
-        row = meta.get(path.stem, {})
-        texts.append(
-            {
-                "text": path.read_text(encoding="utf-8"),
-                "title": row.get("title") or path.stem,
-                "outlet": row.get("publisher") or "",
-                "published": row.get("publication_date") or "",
-            }
-        )
-    return texts
-
-
-def make_reports(count: int, *, seed: int = 11) -> list[dict[str, str]]:
-    """``count`` reports: PolNeAR texts, then spliced texts, a syndicated copy every tenth report."""
-    texts = load_polnear()
-    rng = random.Random(seed)
-    reports: list[dict[str, str]] = []
-    for n in range(count):
-        if n < len(texts):
-            base = texts[n]
-            reports.append({"id": f"r{n}", **base})
-            continue
-        if n % COPY_EVERY == 0:
-            original = reports[rng.randrange(len(reports))]
-            paragraphs = [p for p in original["text"].split("\n") if p.strip()]
-            body = paragraphs[: max(3, len(paragraphs) - 1)] + [DEBRIS]
-            reports.append(
-                {
-                    "id": f"r{n}",
-                    "title": f"{original['title']} (copy {n})",
-                    "text": "\n\n".join(body),
-                    "outlet": f"outlet {n % 37}",
-                    "published": original["published"],
-                }
-            )
-            continue
-        first, second = texts[n % len(texts)], texts[rng.randrange(len(texts))]
-        head = [p for p in first["text"].split("\n") if p.strip()]
-        tail = [p for p in second["text"].split("\n") if p.strip()]
-        body = head[: max(1, len(head) // 2)] + tail[len(tail) // 2 :]
-        reports.append(
-            {
-                "id": f"r{n}",
-                "title": f"{first['title']} / {second['title']}",
-                "text": "\n\n".join(body),
-                "outlet": first["outlet"],
-                "published": first["published"],
-            }
-        )
-    return reports
-
-
-def write_corpus(reports: list[dict[str, str]], folder: Path) -> list[str]:
+def write_corpus(count: int, folder: Path, *, copy_share: float, seed: int = 11) -> list[str]:
+    """The scale corpus of bench_build.py (benchmarks/corpus.py), as gzip JSON-lines files of 1,000."""
     folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for start in range(0, len(reports), PER_FILE):
-        path = folder / f"part-{start // PER_FILE:05d}.jsonl.gz"
-        with gzip.open(path, "wt", encoding="utf-8") as handle:
-            for report in reports[start : start + PER_FILE]:
-                handle.write(json.dumps(report) + "\n")
-        paths.append(str(path))
+    paths: list[str] = []
+    handle = None
+    for n, report in enumerate(iter_reports(load_sources(), n=count, seed=seed, copy_share=copy_share)):
+        if n % PER_FILE == 0:
+            if handle is not None:
+                handle.close()
+            path = folder / f"part-{n // PER_FILE:05d}.jsonl.gz"
+            handle = gzip.open(path, "wt", encoding="utf-8")
+            paths.append(str(path))
+        report.pop("copy_of", None)
+        handle.write(json.dumps(report) + "\n")
+    if handle is not None:
+        handle.close()
     return paths
 
 
@@ -188,14 +133,18 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--work", default="/tmp/bench_spark")
+    parser.add_argument(
+        "--copy-share", type=float, default=0.3, help="share of perturbed copies (benchmarks/corpus.py)"
+    )
     parser.add_argument("--skip-embedded", action="store_true")
     parser.add_argument("--skip-spark", action="store_true")
     args = parser.parse_args()
     work = Path(args.work)
     shutil.rmtree(work, ignore_errors=True)
-    paths = write_corpus(make_reports(args.articles), work / "corpus")
+    paths = write_corpus(args.articles, work / "corpus", copy_share=args.copy_share)
     result: dict[str, object] = {
         "articles": args.articles,
+        "copy_share": args.copy_share,
         "cores": args.cores,
         "cpus": os.cpu_count(),
         "load_before": os.getloadavg()[0],

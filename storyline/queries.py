@@ -18,6 +18,7 @@ from .snippets import snippet
 CANDIDATES = 300
 ACTOR_FACET_SAMPLE = 200  # actors are counted over the best of the candidates: a report names dozens
 COUNT_CAP = 10_000  # matches are counted up to this many ("10,000+")
+SELECTIVE = 0.3  # a filter keeping under this share of the store is counted as a set (_filtered_count)
 SORTS = ("relevance", "newest")
 HIT_COLUMNS = "a.n, a.id, a.title, a.outlet, a.published, a.duplicate_of, a.event, a.story"
 
@@ -255,8 +256,8 @@ def search(conn: sqlite3.Connection, q: str, *, outlet: str | None = None, actor
                                  "ORDER BY articles_fts.rowid DESC LIMIT ?", (q, *args, window)).fetchall()
             total = len(found)
             if total == window:
-                total = int(conn.execute(f"SELECT count(*) FROM (SELECT 1 {base} LIMIT ?)",
-                                         (q, *args, COUNT_CAP + 1)).fetchone()[0])
+                total = _filtered_count(conn, q, base, where, args, _filter_size(
+                    conn, outlet=outlet, actor=actor, since=since, until=until))
                 capped = total > COUNT_CAP
                 total = min(total, COUNT_CAP)
         else:
@@ -276,6 +277,37 @@ def search(conn: sqlite3.Connection, q: str, *, outlet: str | None = None, actor
     return {"query": q, "total": total, "total_capped": capped, "candidates": len(found), "sort": sort,
             "hits": _search_hits(conn, q, page),
             "facets": _search_facets(conn, [n for n, _ in found], [n for n, _ in order[:ACTOR_FACET_SAMPLE]])}
+
+
+def _filter_size(conn: sqlite3.Connection, *, outlet: str | None, actor: str | None, since: str | None,
+                 until: str | None) -> int:
+    """At most how many articles pass the filters: the smallest filter's count, read from its index."""
+    sizes = []
+    if outlet:
+        sizes.append(conn.execute("SELECT count(*) FROM articles WHERE outlet = ?", (outlet,)).fetchone()[0])
+    if actor:
+        sizes.append(conn.execute("SELECT count(*) FROM article_actors WHERE canonical = ?", (actor,)).fetchone()[0])
+    if since or until:
+        sizes.append(conn.execute("SELECT count(*) FROM articles WHERE published BETWEEN ? AND ?",
+                                  (since or "", until or "\uffff")).fetchone()[0])
+    return min(sizes) if sizes else 0
+
+
+def _filtered_count(conn: sqlite3.Connection, q: str, base: str, where: list[str], args: list[Any],
+                    size: int) -> int:
+    """Matches passing the filters, counted up to ``COUNT_CAP + 1``.
+
+    A selective filter (a few outlets' reports) is cheapest as a set of article numbers that FTS5's
+    rowids are checked against; a broad one (an actor named in most reports) as a check by key per
+    match, which stops at the cap sooner. The filter's size (``_filter_size``) decides."""
+    cond = " AND ".join(where)
+    articles = conn.execute("SELECT max(n) FROM articles").fetchone()[0] or 1
+    if size < SELECTIVE * articles:
+        sql = (f"SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? "
+               f"AND +articles_fts.rowid IN (SELECT a.n FROM articles a WHERE {cond}) LIMIT ?)")
+    else:
+        sql = f"SELECT count(*) FROM (SELECT 1 {base} LIMIT ?)"
+    return int(conn.execute(sql, (q, *args, COUNT_CAP + 1)).fetchone()[0])
 
 
 def _search_hits(conn: sqlite3.Connection, q: str, page: list[int]) -> list[dict[str, Any]]:

@@ -117,3 +117,25 @@ def test_the_migration_fills_the_actor_table_from_stored_entities(tmp_path: Path
     with Store(path) as s:
         assert [r[0] for r in s.conn.execute("SELECT canonical FROM article_actors")] == ["Mark Rutte"]
         assert queries.search(s.conn, "Rutte", actor="Mark Rutte")["total"] == 1
+
+
+@pytest.mark.parametrize("filters", [{"outlet": "Outlet B"}, {"actor": "Keir Starmer"},
+                                     {"since": "2025-02-01", "until": "2025-02-31"},
+                                     {"outlet": "Outlet A", "actor": "Keir Starmer"}])
+def test_both_ways_of_counting_filtered_matches_agree(store: Store, monkeypatch: pytest.MonkeyPatch,
+                                                      filters: dict) -> None:
+    monkeypatch.setattr(queries, "CANDIDATES", 2)  # a full window, so the matches are counted
+    totals = set()
+    for selective in (0.0, 1.1):  # always by key per match, always as a set
+        monkeypatch.setattr(queries, "SELECTIVE", selective)
+        totals.add(queries.search(store.conn, "guarantees", limit=2, **filters)["total"])
+    expected = sum(1 for n in range(30) if _passes(n, filters))
+    assert totals == {expected}
+
+
+def _passes(n: int, filters: dict) -> bool:
+    outlet = "Outlet B" if n % 3 == 0 else "Outlet A"
+    actors = {"Mark Rutte"} if n % 2 == 0 else {"Mark Rutte", "Keir Starmer"}
+    day = f"2025-{1 + n // 10:02d}-1{n % 10}"
+    return (filters.get("outlet", outlet) == outlet and ("actor" not in filters or filters["actor"] in actors)
+            and filters.get("since", "") <= day <= filters.get("until", "9999"))
