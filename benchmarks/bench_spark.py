@@ -32,8 +32,10 @@ from corpus import iter_reports, load_sources  # noqa: E402
 PER_FILE = 1000
 
 
-def write_corpus(count: int, folder: Path, *, copy_share: float, seed: int = 11) -> list[str]:
-    """The scale corpus of bench_build.py (benchmarks/corpus.py), as gzip JSON-lines files of 1,000."""
+def write_corpus(count: int, folder: Path, *, copy_share: float, seed: int | None = None) -> list[str]:
+    """The scale corpus of bench_build.py (benchmarks/corpus.py), as gzip JSON-lines files of 1,000: the
+    same seed (the size) gives the same reports as bench_build.py's corpus of that size."""
+    seed = count if seed is None else seed
     folder.mkdir(parents=True, exist_ok=True)
     paths: list[str] = []
     handle = None
