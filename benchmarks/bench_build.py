@@ -169,12 +169,14 @@ def measure_size(
     processes: int | None,
     baseline_n: int,
     keep_store: Path | None = None,
+    copy_share: float = 0.3,
 ) -> dict[str, Any]:
     """One size: write the corpus, run the baseline on its first texts, then the build."""
     corpus = work / f"scale-{n}.jsonl"
-    info = write_corpus(corpus, n=n, seed=n, sources=sources)
+    info = write_corpus(corpus, n=n, seed=n, sources=sources, copy_share=copy_share)
     result: dict[str, Any] = {
         "articles": n,
+        "copy_share": copy_share,
         "copies_planted": info.copies,
         "input_bytes": info.bytes,
         "load_before": load_average(),
@@ -302,6 +304,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument(
         "--processes", type=int, default=None, help="NLP worker processes (default: settings)"
     )
+    parser.add_argument(
+        "--copy-share",
+        type=float,
+        default=0.3,
+        help="share of reports that are perturbed copies of a recent one (benchmarks/corpus.py)",
+    )
     parser.add_argument("--quick", action="store_true", help="150 and 300 articles, baseline on 150")
     parser.add_argument(
         "--workdir", type=Path, help="where corpora and stores go (default: a temporary folder)"
@@ -337,6 +345,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                     processes=args.processes,
                     baseline_n=baseline_n,
                     keep_store=keep,
+                    copy_share=args.copy_share,
                 )
             )
             print(json.dumps({"size": n, "done": True}), file=sys.stderr, flush=True)

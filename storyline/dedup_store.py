@@ -174,6 +174,9 @@ class SqliteCopyStorage:
 
     def put(self, fingerprint: Fingerprint, keys: np.ndarray) -> None:
         f = fingerprint
+        known = self.conn.execute(
+            "SELECT 1 FROM dedup_fingerprints WHERE article_id = ?", (f.article_id,)
+        ).fetchone()
         self.conn.execute(
             "INSERT OR REPLACE INTO dedup_fingerprints VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -188,7 +191,11 @@ class SqliteCopyStorage:
                 json.dumps(f.paragraphs),
             ),
         )
-        self.conn.execute("DELETE FROM dedup_bands WHERE article_id = ?", (f.article_id,))
+        if known is not None:
+            # A fingerprint made again (rare): its old band rows go. The bands have no index on the
+            # article (37 rows per article); deleting for every new article scanned them all, which
+            # made the copy index quadratic (11 ms an article at 10,000, 60 ms at 20,000 of 100,000).
+            self.conn.execute("DELETE FROM dedup_bands WHERE article_id = ?", (f.article_id,))
         self.conn.executemany(
             "INSERT INTO dedup_bands(band, key, article_id) VALUES (?, ?, ?)",
             [(band, key, f.article_id) for band, key in enumerate(keys.tolist())],

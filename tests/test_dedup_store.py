@@ -109,3 +109,19 @@ def test_adding_an_article_again_does_not_make_it_its_own_copy(conn: sqlite3.Con
     index.add([make_article("a", WIRE)])
     assert index.add([make_article("a", WIRE)])[0].canonical_id is None
     assert index.groups() == []
+
+
+def test_a_fingerprint_made_again_replaces_its_band_rows(conn: sqlite3.Connection) -> None:
+    import numpy as np
+
+    from storyline.dedup import fingerprint
+    from storyline.dedup_store import SqliteCopyStorage
+
+    storage = SqliteCopyStorage(conn)
+    first = fingerprint(make_article("a", WIRE))
+    storage.put(first, np.arange(37, dtype=np.int64))
+    storage.put(fingerprint(make_article("b", OTHER)), np.arange(37, dtype=np.int64))
+    storage.put(first, np.arange(100, 137, dtype=np.int64))  # "a" again, with other keys
+    rows = conn.execute("SELECT band, key FROM dedup_bands WHERE article_id = 'a' ORDER BY band").fetchall()
+    assert rows == [(band, 100 + band) for band in range(37)]
+    assert conn.execute("SELECT count(*) FROM dedup_bands WHERE article_id = 'b'").fetchone()[0] == 37
