@@ -165,7 +165,11 @@ def _window(text: str, at: int, words: int) -> tuple[int, int, bool]:
     if not ends:
         return at, at, False
     last = ends[min(words, len(ends)) - 1]
-    return ends[0].start(), last.end(), len(ends) > words
+    start = ends[0].start()
+    # Start where the written word starts ("5,000-strong", not "000-strong"), within a few characters.
+    while start > 0 and start > ends[0].start() - 12 and not text[start - 1].isspace():
+        start -= 1
+    return start, last.end(), len(ends) > words
 
 
 def snippet(text: str, query: str, *, words: int = 14) -> str:
