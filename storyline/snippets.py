@@ -123,10 +123,6 @@ def _pattern(phrase: Phrase) -> re.Pattern[str]:
     return re.compile(rf"{body}{tail}(?![^\W_])")
 
 
-def _is_word_char(c: str) -> bool:
-    return c.isalnum()
-
-
 def _hits(folded: str, phrases: tuple[Phrase, ...]) -> list[tuple[int, int, int]]:
     """(start, end, phrase number) of every place a phrase occurs, by character offset.
 
@@ -138,7 +134,7 @@ def _hits(folded: str, phrases: tuple[Phrase, ...]) -> list[tuple[int, int, int]
         pattern = _pattern(phrase)
         at = folded.find(head)
         while at >= 0:
-            if at == 0 or not _is_word_char(folded[at - 1]):
+            if at == 0 or not folded[at - 1].isalnum():
                 m = pattern.match(folded, at)
                 if m is not None:
                     found.append((at, m.end(), number))
@@ -192,7 +188,7 @@ def snippet(text: str, query: str, *, words: int = 14) -> str:
     at_start = not WORD.search(text, 0, first)
     out: list[str] = [] if at_start else [ELLIPSIS.lstrip()]  # "… " before a window that starts inside
     cursor = 0 if at_start else first
-    for start, end, _ in _merge([h for h in hits if h[0] >= first and h[1] <= hi]):
+    for start, end, _ in (h for h in hits if h[0] >= first and h[1] <= hi):  # _hits never overlap
         out.append(text[cursor:start])
         out.append(OPEN + text[start:end] + CLOSE)
         cursor = end
@@ -202,17 +198,6 @@ def snippet(text: str, query: str, *, words: int = 14) -> str:
     else:
         out.append(text[cursor:])
     return _join(out)
-
-
-def _merge(marks: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """Overlapping matches become one marked run."""
-    merged: list[tuple[int, int, int]] = []
-    for first, stop, number in marks:
-        if merged and first < merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], stop), merged[-1][2])
-        else:
-            merged.append((first, stop, number))
-    return merged
 
 
 def _join(parts: list[str]) -> str:
