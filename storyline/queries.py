@@ -18,7 +18,7 @@ from .snippets import snippet
 CANDIDATES = 300
 ACTOR_FACET_SAMPLE = 200  # actors are counted over the best of the candidates: a report names dozens
 COUNT_CAP = 10_000  # matches are counted up to this many ("10,000+")
-SELECTIVE = 0.3  # a filter keeping under this share of the store is counted as a set (_filtered_count)
+SELECTIVE = 0.3  # a filter keeping under this share of the store is counted as a set (_count_matches)
 SORTS = ("relevance", "newest")
 HIT_COLUMNS = "a.n, a.id, a.title, a.outlet, a.published, a.duplicate_of, a.event, a.story"
 
@@ -245,31 +245,20 @@ def search(conn: sqlite3.Connection, q: str, *, outlet: str | None = None, actor
         raise UsageError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}", code="usage.bad_value")
     where, args = _article_filters(outlet=outlet, since=since, until=until, actor=actor)
     window = max(CANDIDATES, offset + limit)
+    # FTS5 walks its matches newest first; with filters each is checked against them by key, so the
+    # walk stops at the window (CROSS JOIN keeps the FTS table the outer loop).
+    joined = " CROSS JOIN articles a ON a.n = articles_fts.rowid" if where else ""
+    base = f"FROM articles_fts{joined} WHERE {' AND '.join(['articles_fts MATCH ?', *where])}"
     capped = False
     try:
-        if where:
-            # FTS5 walks its matches newest first and each is checked against the filters by key,
-            # so the walk stops at the window (CROSS JOIN keeps the FTS table the outer loop).
-            base = ("FROM articles_fts CROSS JOIN articles a ON a.n = articles_fts.rowid "
-                    f"WHERE articles_fts MATCH ? AND {' AND '.join(where)}")
-            found = conn.execute(f"SELECT articles_fts.rowid, bm25(articles_fts) {base} "
-                                 "ORDER BY articles_fts.rowid DESC LIMIT ?", (q, *args, window)).fetchall()
-            total = len(found)
-            if total == window:
-                total = _filtered_count(conn, q, base, where, args, _filter_size(
-                    conn, outlet=outlet, actor=actor, since=since, until=until))
-                capped = total > COUNT_CAP
-                total = min(total, COUNT_CAP)
-        else:
-            found = conn.execute("SELECT rowid, bm25(articles_fts) FROM articles_fts WHERE articles_fts MATCH ? "
-                                 "ORDER BY rowid DESC LIMIT ?", (q, window)).fetchall()
-            total = len(found)
-            if total == window:
-                total = int(conn.execute(
-                    "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)",
-                    (q, COUNT_CAP + 1)).fetchone()[0])
-                capped = total > COUNT_CAP
-                total = min(total, COUNT_CAP)
+        found = conn.execute(f"SELECT articles_fts.rowid, bm25(articles_fts) {base} "
+                             "ORDER BY articles_fts.rowid DESC LIMIT ?", (q, *args, window)).fetchall()
+        total = len(found)
+        if total == window:
+            total = _count_matches(conn, q, base, where, args, _filter_size(
+                conn, outlet=outlet, actor=actor, since=since, until=until))
+            capped = total > COUNT_CAP
+            total = min(total, COUNT_CAP)
     except sqlite3.OperationalError as exc:
         raise _fts_error(exc, q) from exc
     order = found if sort == "newest" else sorted(found, key=lambda r: (r[1], -r[0]))
@@ -293,18 +282,16 @@ def _filter_size(conn: sqlite3.Connection, *, outlet: str | None, actor: str | N
     return min(sizes) if sizes else 0
 
 
-def _filtered_count(conn: sqlite3.Connection, q: str, base: str, where: list[str], args: list[Any],
-                    size: int) -> int:
-    """Matches passing the filters, counted up to ``COUNT_CAP + 1``.
+def _count_matches(conn: sqlite3.Connection, q: str, base: str, where: list[str], args: list[Any],
+                   size: int) -> int:
+    """Matches passing the filters (if any), counted up to ``COUNT_CAP + 1``.
 
     A selective filter (a few outlets' reports) is cheapest as a set of article numbers that FTS5's
     rowids are checked against; a broad one (an actor named in most reports) as a check by key per
     match, which stops at the cap sooner. The filter's size (``_filter_size``) decides."""
-    cond = " AND ".join(where)
-    articles = conn.execute("SELECT max(n) FROM articles").fetchone()[0] or 1
-    if size < SELECTIVE * articles:
+    if where and size < SELECTIVE * (conn.execute("SELECT max(n) FROM articles").fetchone()[0] or 1):
         sql = (f"SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? "
-               f"AND +articles_fts.rowid IN (SELECT a.n FROM articles a WHERE {cond}) LIMIT ?)")
+               f"AND +articles_fts.rowid IN (SELECT a.n FROM articles a WHERE {' AND '.join(where)}) LIMIT ?)")
     else:
         sql = f"SELECT count(*) FROM (SELECT 1 {base} LIMIT ?)"
     return int(conn.execute(sql, (q, *args, COUNT_CAP + 1)).fetchone()[0])
