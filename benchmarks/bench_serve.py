@@ -183,11 +183,11 @@ def finish_store(db: Path) -> float:
     """What a build does last (the dossier picture as of today, kept in the store; nothing when it is
     current); returns the seconds it took. The store is brought to the current schema first."""
     from storyline.store import Store
-    from storyline.views import built_with, save_picture
+    from storyline.views import save_picture
 
     began = time.perf_counter()
     with Store(db) as store, store.transaction():
-        save_picture(store.conn, built_with(store.conn))
+        save_picture(store)
     return round(time.perf_counter() - began, 1)
 
 

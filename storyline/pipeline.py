@@ -254,12 +254,12 @@ def analyse_stored(store: Store, *, settings: Settings, report: BuildReport,
 def cluster_events(store: Store, *, settings: Settings, report: BuildReport) -> None:
     """Assign new articles to events (copies follow their canonical) and link events into stories."""
     from .corpus import assign_events
-    from .views import built_with, save_picture
+    from .views import save_picture
 
     report.events = assign_events(store, settings=settings)
     with store.transaction():
         # The dossier page's picture as of today, drawn once here instead of by each server worker.
-        save_picture(store.conn, settings.dossier or built_with(store.conn))
+        save_picture(store, settings.dossier)
 
 
 def build(store: Store, paths: Sequence[str], *, settings: Settings,

@@ -61,9 +61,9 @@ def load_tables(store: Store, directory: str, *, settings: Settings = DEFAULT) -
                 error=ArticleError(row["code"], row["message"], row["stage"] or ""),
             )
             counts["errors"] += 1
-        from .views import built_with, save_picture
+        from .views import save_picture
 
-        save_picture(store.conn, settings.dossier or built_with(store.conn))
+        save_picture(store, settings.dossier)
     return counts
 
 

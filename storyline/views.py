@@ -11,10 +11,13 @@ import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .model import Article, Claim, Event, Position, from_dict
 from .positions import ClaimRow, build_positions, dossier_picture
+
+if TYPE_CHECKING:
+    from .store import Store
 
 
 def claim_rows(conn: sqlite3.Connection, *, actor: str | None = None,
@@ -83,23 +86,21 @@ def _saved_picture(conn: sqlite3.Connection, name: str, version: list[Any]) -> d
     return saved["picture"]  # type: ignore[no-any-return]
 
 
-def save_picture(conn: sqlite3.Connection, name: str) -> None:
-    """Draw the dossier's picture as of today and keep it in the store (the build calls this last)."""
+def save_picture(store: Store, dossier: str | None = None) -> None:
+    """Draw the picture as of today of ``dossier`` (else the one the store was built with) and keep it
+    in the store; the build and `storyline load` call this last."""
     from .dossier import load_dossier
 
-    version = _claims_version(conn)
-    if _saved_picture(conn, name, version) is not None:
+    name = dossier or built_with(store.conn)
+    version = _claims_version(store.conn)
+    if _saved_picture(store.conn, name, version) is not None:
         return
-    result = dossier_picture(load_dossier(name), claim_rows(conn), None)
-    conn.execute("INSERT INTO corpus_state(key, value) VALUES (?, ?) "
-                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                 (PICTURE_STATE, json.dumps({"dossier": name, "version": version, "picture": result})))
+    result = dossier_picture(load_dossier(name), claim_rows(store.conn), None)
+    store.set_corpus_state(PICTURE_STATE, {"dossier": name, "version": version, "picture": result})
 
 
 def picture(conn: sqlite3.Connection, name: str, *, as_of: str | None = None) -> dict[str, Any]:
     """The layered picture of a dossier as of a date, with evidence and outlets."""
-    from .dossier import load_dossier
-
     store = conn.execute("PRAGMA database_list").fetchone()[2]
     version = _claims_version(conn)
     key = (store, name, as_of, *version)
@@ -108,18 +109,28 @@ def picture(conn: sqlite3.Connection, name: str, *, as_of: str | None = None) ->
         return copy.deepcopy(_PICTURES[key])
     with _DRAWING_LOCK:
         drawing = _DRAWING.setdefault(key, threading.Lock())
-    with drawing:  # requests arriving together draw it once; the others wait for it
-        if key in _PICTURES:
-            return copy.deepcopy(_PICTURES[key])
-        result = _saved_picture(conn, name, version) if as_of is None else None
-        if result is None:
-            result = dossier_picture(load_dossier(name), claim_rows(conn), as_of)
-        if store:  # an in-memory database has no name to key on
-            _PICTURES[key] = copy.deepcopy(result)
-            while len(_PICTURES) > _PICTURES_KEPT:
-                _PICTURES.popitem(last=False)
-    with _DRAWING_LOCK:
-        _DRAWING.pop(key, None)
+    try:
+        with drawing:  # requests arriving together draw it once; the others wait for it
+            return copy.deepcopy(_draw(conn, key, name, as_of, version))
+    finally:
+        with _DRAWING_LOCK:
+            _DRAWING.pop(key, None)
+
+
+def _draw(conn: sqlite3.Connection, key: tuple[Any, ...], name: str, as_of: str | None,
+          version: list[Any]) -> dict[str, Any]:
+    """The picture for ``key``: already drawn, kept by the build (as of today), or drawn now and kept."""
+    from .dossier import load_dossier
+
+    if key in _PICTURES:
+        return _PICTURES[key]
+    result = _saved_picture(conn, name, version) if as_of is None else None
+    if result is None:
+        result = dossier_picture(load_dossier(name), claim_rows(conn), as_of)
+    if key[0]:  # an in-memory database has no name to key on
+        _PICTURES[key] = result
+        while len(_PICTURES) > _PICTURES_KEPT:
+            _PICTURES.popitem(last=False)
     return result
 
 
