@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 DB     ?= demo.db
 
-.PHONY: install demo test test-fast lint score score-dates score-timex score-quotes score-clusters bench clean
+.PHONY: install quote-model demo test test-fast lint score score-dates score-timex score-quotes score-clusters bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "storyline needs $(PYTHON) (set PYTHON=...)"; exit 1; }
@@ -16,6 +16,20 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)  ## create .venv and install storyline with its test and Spark extras
+
+# The quote span model (docs/quotes.md) is trained here from PolNeAR's train split in ../shared, never
+# downloaded or committed; without the corpus, quotes come from the rules alone.
+QUOTE_MODEL := storyline/data/quote_model/config.cfg
+QUOTE_SOURCES := training/quotes/train.py training/quotes/polnear_spans.py storyline/quote_features.py storyline/quote_model.py
+
+$(QUOTE_MODEL): $(STAMP) $(QUOTE_SOURCES)
+	@if [ -d $(SHARED)/corpora/polnear/train ]; then \
+	  OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python training/quotes/train.py --out storyline/data/quote_model; \
+	else \
+	  echo "no $(SHARED)/corpora/polnear/train: the quote span model is not built (quotes from the rules alone)"; \
+	fi
+
+quote-model: $(QUOTE_MODEL)  ## train the quote span model from PolNeAR train (about 15 minutes on 2 cores)
 
 demo: $(STAMP)  ## build a store from examples/ and show what it holds
 	rm -f $(DB) $(DB)-wal $(DB)-shm
@@ -30,10 +44,10 @@ demo: $(STAMP)  ## build a store from examples/ and show what it holds
 	@echo "  $(BIN)/storyline timeline --db $(DB) --dossier examples/dossier.toml --format png -o timeline.png"
 	@echo "  $(BIN)/storyline serve --db $(DB)"
 
-test: $(STAMP)  ## every test, slow suites included (what CI runs)
+test: $(STAMP) $(QUOTE_MODEL)  ## every test, slow suites included (what CI runs)
 	$(BIN)/python -m pytest -q --durations=20
 
-test-fast: $(STAMP)  ## the fast tests only
+test-fast: $(STAMP) $(QUOTE_MODEL)  ## the fast tests only
 	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: $(STAMP)
@@ -48,7 +62,7 @@ score-dates: $(STAMP)
 score-timex: $(STAMP)
 	$(BIN)/python $(SHARED)/eval/score_dates.py timex --dir $(SHARED)/corpora/timebank/tbaq --cmd "$(BIN)/storyline extract --format jsonl"
 
-score-quotes: $(STAMP)
+score-quotes: $(STAMP) $(QUOTE_MODEL)
 	$(BIN)/python $(SHARED)/eval/score_quotes.py --split dev --cmd "$(BIN)/storyline extract --format jsonl"
 
 score-clusters: $(STAMP)

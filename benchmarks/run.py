@@ -154,6 +154,7 @@ BENCHMARKS = [
         _json_rows,
     ),
     Benchmark("store", "bench_store.py", ("--n", "1000"), ("--quick",), _json_rows),
+    Benchmark("quotes", "bench_quotes.py", (), ("--quick",), _json_rows),
     Benchmark("serve", "bench_serve.py", ("--articles", "100000"), ("--quick",), _json_rows),
     Benchmark(
         "dedup", "bench_dedup.py", ("--n", "100000"), ("--n", "5000", "--memory-docs", "2000"), _dedup_rows

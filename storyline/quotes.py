@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
+from . import quote_model
 from .cues import Frame, find_frames, is_speech_verb
 from .model import Article, Quote, Span
+from .quote_links import combine, model_quotes
 from .quote_marks import CLOSERS, DOUBLE_MARKS, Passage, find_passages, speaker_label
 from .speakers import SpeakerIndex
 
@@ -323,8 +325,11 @@ def _headline_quotes(text: str, tokens: _Tokens, index: SpeakerIndex) -> list[Qu
     return found
 
 
-def find_quotes(article: Article, doc: Doc, *, aliases: Mapping[str, str] | None = None) -> list[Quote]:
-    """Every quote of the article: direct and mixed from quotation marks, indirect from cues."""
+def find_quotes(
+    article: Article, doc: Doc, *, aliases: Mapping[str, str] | None = None, use_model: bool = True
+) -> list[Quote]:
+    """Every quote of the article: direct and mixed from quotation marks, indirect from cues, and
+    (when the trained span model is built, ``storyline.quote_model``) the reported speech it marks."""
     text = article.text[: len(doc.text)]
     tokens = _Tokens(doc)
     frames = find_frames(doc)
@@ -421,6 +426,8 @@ def find_quotes(article: Article, doc: Doc, *, aliases: Mapping[str, str] | None
     for quote in _headline_quotes(text, tokens, index):
         if not any(q.content.overlaps(quote.content) for q in quotes):
             quotes.append(quote)
+    if use_model and (model := quote_model.load()) is not None:
+        quotes = combine(quotes, model_quotes(doc, quote_model.predict(doc, model, text), index, text))
     # Quotes inside boilerplate (share bars, teasers of other stories) are not the report's.
     boiler = [Span(r.start, r.end) for r in article.boilerplate if r.end > r.start]
     quotes = [q for q in quotes if not any(b.contains(q.content) for b in boiler)]
