@@ -63,6 +63,20 @@ PARTITIONS_PER_CORE = 3
 Progress = Callable[[str, float], None]
 
 
+def driver_memory() -> str:
+    """The driver's heap: ``$STORYLINE_SPARK_MEMORY`` (e.g. ``6g``), else a quarter of this machine's
+    memory, between 2 and 8 GB."""
+    wanted = os.environ.get("STORYLINE_SPARK_MEMORY")
+    if wanted:
+        return wanted
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        total = 8 * 2**30
+    quarter = total // 4 // 2**30
+    return f"{max(2, min(8, quarter))}g"
+
+
 def spark_session(master: str = "local[2]", *, shuffle_partitions: int = 8) -> Any:
     """A Spark session for storyline jobs (no web UI, quiet logs, the workers on this Python)."""
     try:
@@ -77,6 +91,11 @@ def spark_session(master: str = "local[2]", *, shuffle_partitions: int = 8) -> A
     spark = (
         SparkSession.builder.master(master)
         .appName("storyline batch")
+        # In local mode the driver's JVM runs every task: Spark's default heap (1 GB) ran out reading the
+        # copy index's signatures back at 100,000 articles. Big rows (article JSON, signatures) also
+        # read in smaller vectorised batches than Spark's 4,096.
+        .config("spark.driver.memory", driver_memory())
+        .config("spark.sql.parquet.columnarReaderBatchSize", "1024")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", str(shuffle_partitions))

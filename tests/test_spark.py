@@ -94,6 +94,15 @@ def test_input_tasks_follow_the_reading_order_and_split_parquet(tmp_path: Path) 
     assert RECORD_BITS == 32  # a file's records are numbered below 2**32
 
 
+def test_driver_memory_is_set_for_local_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    from storyline.spark import driver_memory
+
+    monkeypatch.setenv("STORYLINE_SPARK_MEMORY", "6g")
+    assert driver_memory() == "6g"
+    monkeypatch.delenv("STORYLINE_SPARK_MEMORY")
+    assert driver_memory() in {f"{n}g" for n in range(2, 9)}
+
+
 def test_event_window_is_the_month_of_publication() -> None:
     assert window_of("2016-09-30", ingest_date="2026-01-01") == "2016-09"
     assert window_of(None, ingest_date="2026-01-01") == "2026-01"
