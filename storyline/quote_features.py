@@ -40,6 +40,7 @@ def _index(values: Sequence[str]) -> dict[str, int]:
 _POS = _index(POS_TAGS)
 _DEP = _index(DEP_LABELS)
 _CONTENT_DEP_IDS = np.array(sorted(_DEP[d] for d in _CONTENT_DEPS))
+_SUBJECT_DEP_IDS = np.array([_DEP["nsubj"], _DEP["nsubjpass"]])
 _NEWLINE = re.compile("\n")
 _ENT = _index(ENT_TYPES)
 
@@ -50,7 +51,7 @@ _BLOCKS = (
     ("head_pos", len(POS_TAGS) + 1),
     ("head_dep", len(DEP_LABELS) + 1),
     ("ent", len(ENT_TYPES) + 1),
-    ("scalar", 16),
+    ("scalar", 23),
 )
 WIDTH = sum(size for _, size in _BLOCKS)
 
@@ -151,16 +152,14 @@ def token_features(doc: Any, text: str | None = None) -> np.ndarray:
     opens = np.zeros(n, dtype=bool)
     closes = np.zeros(n, dtype=bool)
     text = doc.text if text is None else text
-    passages = find_passages(text)
-    if passages:
-        for p in passages:
-            a = int(np.searchsorted(idx, p.start, side="left"))
-            b = int(np.searchsorted(idx, p.end, side="left"))
-            inside[a:b] = True
-            if a < n and doc[a].text[:1] in _DOUBLE:
-                opens[a] = True
-            if b - 1 >= 0 and doc[b - 1].text[-1:] in _DOUBLE:
-                closes[b - 1] = True
+    for p in find_passages(text):
+        a = int(np.searchsorted(idx, p.start, side="left"))
+        b = int(np.searchsorted(idx, p.end, side="left"))
+        inside[a:b] = True
+        if a < n and doc[a].text[:1] in _DOUBLE:
+            opens[a] = True
+        if b - 1 >= 0 and doc[b - 1].text[-1:] in _DOUBLE:
+            closes[b - 1] = True
 
     breaks = np.array([m.start() for m in _NEWLINE.finditer(text)], dtype=np.int64)
     paragraph_start = np.isin(idx - 1, breaks)
@@ -170,6 +169,23 @@ def token_features(doc: Any, text: str | None = None) -> np.ndarray:
     sent_end[starts_at[starts_at > 0] - 1] = True
     sent_end[n - 1] = True
     distance = heads - rows
+
+    # The sentence around the token: a cue in it, and how far to the left or right; quotation marks
+    # in it; a person or a personal pronoun as a subject in it. The tok2vec sees four tokens either
+    # side; these carry the sentence.
+    sentence = np.cumsum(sent_start == 1) - 1
+    sentence -= sentence[0]
+    cue_at = np.where(is_cue, rows, -1)
+    last_cue = np.maximum.accumulate(cue_at)
+    next_cue = np.minimum.accumulate(np.where(is_cue, rows, n)[::-1])[::-1]
+    cue_left = (last_cue >= 0) & (sentence[np.maximum(last_cue, 0)] == sentence) & (last_cue < rows)
+    cue_right = (next_cue < n) & (sentence[np.minimum(next_cue, n - 1)] == sentence) & (next_cue > rows)
+    subject = np.isin(dep, _SUBJECT_DEP_IDS) & ((ent == _ENT["PERSON"]) | is_person_pronoun)
+    per_sentence = sentence.max() + 1
+
+    def in_sentence(flags: np.ndarray) -> np.ndarray:
+        return np.bincount(sentence[flags], minlength=per_sentence)[sentence] > 0
+
     scalars = (
         sent_start == 1,
         sent_end,
@@ -187,6 +203,13 @@ def token_features(doc: Any, text: str | None = None) -> np.ndarray:
         closes,
         is_person_pronoun,
         np.sign(distance) * np.log1p(np.abs(distance)) / 3.0,
+        in_sentence(is_cue),
+        in_sentence(inside),
+        in_sentence(subject),
+        cue_left,
+        cue_right,
+        np.where(cue_left, np.log1p(rows - last_cue) / 3.0, 0.0),
+        np.where(cue_right, np.log1p(next_cue - rows) / 3.0, 0.0),
     )
     base = _AT["scalar"]
     for k, column in enumerate(scalars):

@@ -13,6 +13,7 @@ The model is built, not shipped: ``make quote-model`` trains it into ``storyline
 from __future__ import annotations
 
 import functools
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ import numpy as np
 
 from .quote_features import WIDTH as FEATURE_WIDTH
 from .quote_features import token_features
+
+logger = logging.getLogger(__name__)
 
 LABELS = ("CONTENT", "CUE", "SOURCE")
 TENSOR_WIDTH = 96  # the width of en_core_web_sm's shared tok2vec
@@ -91,13 +94,41 @@ def _load(path: str) -> Any:
     return spacy.load(path)
 
 
+def _input_width(path: Path) -> int | None:
+    """The input width the model at ``path`` was trained with (from its config), None if unreadable."""
+    from spacy.util import load_config
+
+    try:
+        tok2vec = load_config(path / "config.cfg")["components"]["quote_spans"]["model"]["tok2vec"]
+        return int(tok2vec["width"])
+    except (OSError, KeyError, TypeError, ValueError):
+        return None
+
+
+@functools.cache
+def _fits(path: str) -> bool:
+    width = _input_width(Path(path))
+    if width != INPUT_WIDTH:
+        logger.warning(
+            "quote span model at %s reads %s features per token, this version makes %d: quotes come from "
+            "the rules alone until it is rebuilt (make quote-model)",
+            path,
+            width,
+            INPUT_WIDTH,
+        )
+        return False
+    return True
+
+
 def available(path: Path | None = None) -> bool:
-    """Whether a trained model is on disk."""
-    return ((path or model_path()) / "config.cfg").exists()
+    """Whether a trained model that fits this version's features is on disk."""
+    path = path or model_path()
+    return (path / "config.cfg").exists() and _fits(str(path))
 
 
 def load(path: Path | None = None) -> Any | None:
-    """The trained pipeline (one ``quote_spans`` component), loaded once per process; None without one."""
+    """The trained pipeline (one ``quote_spans`` component), loaded once per process; None without one
+    (or with one made for other features, which is logged once)."""
     path = path or model_path()
     if not available(path):
         return None

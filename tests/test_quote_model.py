@@ -24,7 +24,7 @@ TEXT = 'The minister said that the border would reopen in May. "We are ready," s
 
 
 def _scalar(features: np.ndarray, token: int, k: int) -> float:
-    return float(features[token, WIDTH - 16 + k])
+    return float(features[token, WIDTH - 23 + k])
 
 
 def test_features_mark_cues_clauses_and_quotation_marks():
@@ -44,6 +44,12 @@ def test_features_mark_cues_clauses_and_quotation_marks():
     that = next(t.i for t in doc if t.text == "that")
     may = next(t.i for t in doc if t.text == "May")
     assert _scalar(features, that, 9) == 1 and _scalar(features, may, 10) == 1
+    # The sentence around: a cue to the left of "border" in its sentence, none to its right; marks
+    # and a cue ("added") to the right in the sentence of "We".
+    border = next(t.i for t in doc if t.text == "border")
+    assert _scalar(features, border, 19) == 1 and _scalar(features, border, 20) == 0
+    assert _scalar(features, border, 17) == 0 and _scalar(features, we, 17) == 1
+    assert _scalar(features, we, 20) == 1 and _scalar(features, we, 22) > 0
     # One part of speech and one dependency per token.
     pos_block = features[:, : len(POS_TAGS) + 1]
     dep_block = features[:, len(POS_TAGS) + 1 : len(POS_TAGS) + len(DEP_LABELS) + 2]
@@ -183,4 +189,23 @@ def test_polnear_encoding_keeps_the_outer_span(tmp_path):
         counts["CONTENT overlapped"] == 1
         and counts["CUE overlapped"] == 1
         and counts["SOURCE overlapped"] == 1
+    )
+
+
+def test_a_model_made_for_other_features_is_not_used(tmp_path, monkeypatch, caplog):
+    folder = tmp_path / "old_model"
+    folder.mkdir()
+    (folder / "config.cfg").write_text(
+        '[components]\n\n[components.quote_spans]\nfactory = "ner"\n\n'
+        '[components.quote_spans.model]\n@architectures = "spacy.TransitionBasedParser.v2"\n\n'
+        '[components.quote_spans.model.tok2vec]\n@architectures = "storyline.DocTensor.v1"\nwidth = 7\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv(quote_model.ENV, str(folder))
+    with caplog.at_level("WARNING", logger="storyline.quote_model"):
+        assert quote_model.load() is None
+    assert "make quote-model" in caplog.text
+    text = "Officials said the bridge would open."
+    assert find_quotes(Article(id="t", source="t", text=text), get_nlp()(text)) == find_quotes(
+        Article(id="t", source="t", text=text), get_nlp()(text), use_model=False
     )

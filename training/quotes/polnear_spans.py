@@ -3,8 +3,9 @@
     .venv/bin/python training/quotes/polnear_spans.py [--split train] [--limit N]
 
 Reads the brat standoff files of a split (texts and their ``.ann``), parses each text with the
-project's pipeline (``storyline.nlp.get_nlp``) and keeps, per text, what training needs: the tokens,
-the model's input matrix (``storyline.quote_model.model_input``) and the gold spans as token ranges.
+project's pipeline (``storyline.nlp.get_nlp``) and keeps, per text, what training needs: the parsed
+doc (with the tok2vec vectors in its tensor, from which ``storyline.quote_model.model_input`` makes
+the model's input) and the gold spans as token ranges.
 Run as a script it prints how many spans each label has and how many the one-layer encoding lost.
 
 One layer of entities cannot hold overlapping spans, and PolNeAR nests attributions (the content of
@@ -22,6 +23,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -37,12 +39,10 @@ ROLES = {"Content": "CONTENT", "Cue": "CUE", "Source": "SOURCE"}
 
 @dataclass
 class Parsed:
-    """One text ready for training: tokens, the model's input and the gold spans (token ranges)."""
+    """One text ready for training: the parsed doc and the gold spans (token ranges)."""
 
     name: str
-    words: list[str]
-    spaces: list[bool]
-    inputs: np.ndarray
+    doc: Any
     spans: list[tuple[str, int, int]]
 
 
@@ -97,7 +97,6 @@ def parse_split(
 ) -> Iterator[Parsed]:
     """Parse the split's texts with the project pipeline and encode their gold spans."""
     from storyline.nlp import get_nlp
-    from storyline.quote_model import model_input
 
     counts = counts if counts is not None else Counter()
     files = split_files(split)[:limit] if limit else split_files(split)
@@ -106,18 +105,12 @@ def parse_split(
     docs = nlp.pipe(texts, batch_size=16, n_process=processes)
     for (text_path, ann), doc in zip(files, docs, strict=True):
         spans = to_token_spans(doc, gold_char_spans(ann), counts)
-        yield Parsed(
-            name=text_path.stem,
-            words=[t.text for t in doc],
-            spaces=[bool(t.whitespace_) for t in doc],
-            inputs=model_input(doc).astype(np.float16),
-            spans=spans,
-        )
+        yield Parsed(name=text_path.stem, doc=doc, spans=spans)
 
 
 def cached(split: str, cache: Path, *, limit: int | None = None, processes: int = 2) -> list[Parsed]:
     """The parsed split, read from ``cache`` when it holds this split and limit, else made and saved."""
-    key = (split, limit)
+    key = (split, limit, "docs")  # the parsed docs, so that changed features need no new parse
     if cache.exists():
         with cache.open("rb") as handle:
             stored_key, parsed = pickle.load(handle)

@@ -58,11 +58,15 @@ def examples_of(nlp, parsed: list[Parsed]) -> list:
     from spacy.tokens import Doc, Span
     from spacy.training import Example
 
+    from storyline.quote_model import model_input
+
     out = []
     for item in parsed:
-        predicted = Doc(nlp.vocab, words=item.words, spaces=item.spaces)
-        predicted.tensor = item.inputs.astype(np.float32)
-        reference = Doc(nlp.vocab, words=item.words, spaces=item.spaces)
+        words = [t.text for t in item.doc]
+        spaces = [bool(t.whitespace_) for t in item.doc]
+        predicted = Doc(nlp.vocab, words=words, spaces=spaces)
+        predicted.tensor = model_input(item.doc).astype(np.float32)
+        reference = Doc(nlp.vocab, words=words, spaces=spaces)
         reference.set_ents(
             [Span(reference, s, e, label=label) for label, s, e in item.spans], default="outside"
         )
