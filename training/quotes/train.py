@@ -1,6 +1,6 @@
 """Train the quote span model on PolNeAR's train split.
 
-    .venv/bin/python training/quotes/train.py [--out storyline/data/quote_model] [--epochs 12]
+    .venv/bin/python training/quotes/train.py [--out storyline/data/quote_model] [--epochs 20]
 
 Parses the 840 train texts with the project's pipeline (cached in ``--cache``), holds out the last
 40 of them (by name) to choose the best epoch, and trains a spaCy entity recogniser that reads the
@@ -101,7 +101,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "storyline" / "data" / "quote_model")
     parser.add_argument("--cache", type=Path, default=ROOT / "build" / "quotes" / "train-parsed.pkl")
-    parser.add_argument("--epochs", type=int, default=12)
+    parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument(
         "--limit", type=int, default=None, help="train on the first N texts only (smoke runs)"
     )
