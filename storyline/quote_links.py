@@ -1,8 +1,8 @@
 """Quotes from the span model's guesses, and their union with the quotes the rules found.
 
 The model (``storyline.quote_model``) marks CONTENT, CUE and SOURCE spans one by one; a quote is a
-content with the cue that reports it and the source that speaks. A content takes the nearest cue
-of its sentence (a cue between two contents goes to the one it touches), and a cue the nearest
+content with the cue that reports it and the source that speaks. A content takes the cue of its
+sentence with the fewest tokens between them (two contents may share one), and the cue the nearest
 source of its sentence. Speakers resolve through the rules' ``SpeakerIndex``.
 
 The model adds to the rules: a quote of the model that overlaps none of the rules' quotes is kept
