@@ -84,13 +84,14 @@ def load_lexicon() -> dict[str, CueEntry]:
 
 
 @functools.cache
-def _speech_forms() -> frozenset[str]:
+def speech_forms() -> frozenset[str]:
+    """Every inflected form of the speech verbs."""
     return frozenset(form for lemma in SPEECH_LEMMAS for form in inflect(lemma))
 
 
 def is_speech_verb(token: Token) -> bool:
     """Whether a cue is one of the speech verbs (not only a learned cue like "underscores")."""
-    return token.lower_ in _speech_forms() or token.lower_ == "according"
+    return token.lower_ in speech_forms() or token.lower_ == "according"
 
 
 @functools.cache

@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from .cues import SPEECH_LEMMAS, cue_forms, inflect
-from .quote_marks import find_passages
+from .cues import cue_forms, speech_forms
+from .quote_marks import DOUBLE_MARKS, find_passages
 
 POS_TAGS = "ADJ ADP ADV AUX CCONJ DET INTJ NOUN NUM PART PRON PROPN PUNCT SCONJ SYM VERB X SPACE".split()
 DEP_LABELS = (
@@ -30,7 +30,6 @@ ENT_TYPES = ("PERSON", "ORG", "NORP", "GPE")
 # Dependencies by which a cue takes its content, and by which a clause hangs anywhere.
 _CONTENT_DEPS = frozenset(("ccomp", "xcomp", "parataxis", "dobj", "pcomp", "advcl", "conj", "relcl", "pobj"))
 _PERSON_PRONOUNS = frozenset("he she i we they you who".split())
-_DOUBLE = '"\u201c\u201d\u00ab\u00bb\u201e'
 
 
 def _index(values: Sequence[str]) -> dict[str, int]:
@@ -69,13 +68,12 @@ _AT = _offsets()
 
 @functools.cache
 def _cue_words() -> frozenset[str]:
-    speech = {form for lemma in SPEECH_LEMMAS for form in inflect(lemma)}
-    return frozenset(cue_forms()) | speech | {"according"}
+    return frozenset(cue_forms()) | {"according"}  # cue_forms holds every speech verb form
 
 
 @functools.cache
 def _speech_words() -> frozenset[str]:
-    return frozenset({form for lemma in SPEECH_LEMMAS for form in inflect(lemma)} | {"according"})
+    return speech_forms() | {"according"}
 
 
 def _lookup(strings: Any, hashes: np.ndarray, table: dict[str, int], unknown: int) -> np.ndarray:
@@ -156,9 +154,9 @@ def token_features(doc: Any, text: str | None = None) -> np.ndarray:
         a = int(np.searchsorted(idx, p.start, side="left"))
         b = int(np.searchsorted(idx, p.end, side="left"))
         inside[a:b] = True
-        if a < n and doc[a].text[:1] in _DOUBLE:
+        if a < n and doc[a].text[:1] in DOUBLE_MARKS:
             opens[a] = True
-        if b - 1 >= 0 and doc[b - 1].text[-1:] in _DOUBLE:
+        if b - 1 >= 0 and doc[b - 1].text[-1:] in DOUBLE_MARKS:
             closes[b - 1] = True
 
     breaks = np.array([m.start() for m in _NEWLINE.finditer(text)], dtype=np.int64)

@@ -118,7 +118,6 @@ def main() -> None:
     args = parser.parse_args()
 
     import spacy
-    from spacy.training import Example  # noqa: F401 - spaCy's training helpers load with it
     from spacy.util import compounding, fix_random_seed, minibatch
 
     from storyline.quote_model import LABELS, _register
