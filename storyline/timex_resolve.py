@@ -58,7 +58,7 @@ _FUTURE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _FUTURE_AFTER = re.compile(
-    r"^,?(?!\s*(?:which|who|that)\b)[^.;,]{0,50}?\b(?:will|is\s+scheduled|are\s+scheduled|is\s+expected|are\s+expected|plans?\s+to|"
+    r"^,?(?!\s*(?:which|who|that)\b)(?:(?!\b(?:saying|said|says|that)\b)[^.;,]){0,50}?\b(?:will|is\s+scheduled|are\s+scheduled|is\s+expected|are\s+expected|plans?\s+to|"
     r"intends?\s+to|is\s+due|are\s+due)\b",
     re.I,
 )

@@ -56,6 +56,8 @@ def only(text: str, reference: str | None = MONDAY) -> tuple[str, str, str]:
         # relative to the reference
         ("The minister spoke on Thursday.", MONDAY, "Thursday", "DATE", "1998-02-05"),
         ("The minister will speak on Thursday.", MONDAY, "Thursday", "DATE", "1998-02-12"),
+        # "will" belongs to what was said, not to the day it was said on.
+        ("Ministers issued a statement Friday saying the talks will resume.", MONDAY, "Friday", "DATE", "1998-02-06"),
         ("The ceasefire starts this Friday.", MONDAY, "this Friday", "DATE", "1998-02-13"),
         ("The ministers met last Friday.", MONDAY, "last Friday", "DATE", "1998-02-06"),
         ("Talks resume tomorrow.", MONDAY, "tomorrow", "DATE", "1998-02-10"),
@@ -286,7 +288,7 @@ def test_timebank_value_f1_stays_above_the_floor():
     elapsed = time.perf_counter() - started
     _, value_f1, summary = scorer.score_timex(docs, results)
     date_f1 = float(re.search(r"DATE value F1 ([\d.]+)", summary).group(1))
-    # Measured 2026-11-22: value F1 0.836, DATE value F1 0.844 on all 256 TBAQ documents.
+    # Measured 2026-11-22: value F1 0.837, DATE value F1 0.845 on all 256 TBAQ documents.
     assert value_f1 >= 0.832, summary
     assert date_f1 >= 0.84, summary
     assert elapsed < 60, f"{len(docs)} documents took {elapsed:.1f} s"
