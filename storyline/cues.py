@@ -125,7 +125,9 @@ def _subject(verb: Token) -> Token | None:
         subjects = [c for c in current.children if c.dep_ in SUBJECT_DEPS and _same_line(c, verb)]
         if subjects:
             # Two subjects is a parse error (a timestamp line glued on); the nearer one is right.
-            return _antecedent_of_relative(min(subjects, key=lambda c: abs(c.i - verb.i)))
+            # "Smith, who said ...": the mention is "who" (PolNeAR marks it so);
+            # ``SpeakerIndex.resolve`` names Smith.
+            return min(subjects, key=lambda c: abs(c.i - verb.i))
         if current.dep_ in ("conj", "advcl", "xcomp") and current.head is not current:
             current = current.head
         elif current.dep_ == "relcl" and current.head is not current:
@@ -151,13 +153,6 @@ def _neighbour_subject(verb: Token) -> Token | None:
                     tok = tok.head
                 return tok
     return None
-
-
-def _antecedent_of_relative(subject: Token) -> Token:
-    """``who`` in "Smith, who said ..." stands for Smith."""
-    if subject.tag_ in ("WP", "WDT") and subject.head.dep_ == "relcl":
-        return subject.head.head
-    return subject
 
 
 def _on_line_of(cue: Token, tokens: list[Token]) -> list[Token]:

@@ -179,6 +179,12 @@ class SpeakerIndex:
         words = [t for t in tokens if not t.is_punct and not t.is_space]
         if not words:
             return None
+        if len(words) == 1 and words[0].tag_ in ("WP", "WDT") and words[0].head.dep_ == "relcl":
+            # "Smith, who said ...": who stands for the noun phrase the relative clause hangs on.
+            clause = {t.i for t in words[0].head.subtree}
+            words = [t for t in words[0].head.head.subtree if t.i not in clause and not t.is_punct]
+            if not words:
+                return None
         text = _clean_name(words)
         if text.lower() in self.aliases:
             return self.aliases[text.lower()]

@@ -48,6 +48,14 @@ def test_uncued_quote_takes_the_speaker_of_the_reported_speech_before_it():
     assert quote.speaker_mention is not None and quote.speaker_mention.text(text) == "Carter"
 
 
+def test_relative_pronoun_is_the_mention_and_its_antecedent_the_speaker():
+    # PolNeAR marks "who" as the source; the speaker is the noun phrase it stands for.
+    text = "The mayor praised Senator Mary Jones, who said that the bridge would reopen in May."
+    quote = opening(quotes_of(text), text, "that the bridge")
+    assert quote.speaker_mention is not None and quote.speaker_mention.text(text) == "who"
+    assert quote.speaker == "Mary Jones"
+
+
 def test_participle_speaker_is_the_noun_it_describes():
     text = (
         "The new advertisement shows footage of Mary Jones saying, "
