@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 DB     ?= demo.db
 
-.PHONY: install quote-model demo test test-fast lint score score-dates score-timex score-quotes score-clusters bench clean
+.PHONY: install quote-model demo test test-fast lint score score-dates score-timex score-quotes score-clusters audit-timex bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "storyline needs $(PYTHON) (set PYTHON=...)"; exit 1; }
@@ -51,8 +51,8 @@ test-fast: $(STAMP) $(QUOTE_MODEL)  ## the fast tests only
 	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: $(STAMP)
-	$(BIN)/ruff check storyline tests benchmarks
-	$(BIN)/ruff format --check storyline tests benchmarks
+	$(BIN)/ruff check storyline tests benchmarks analysis training
+	$(BIN)/ruff format --check storyline tests benchmarks analysis
 
 score: score-dates score-timex score-quotes score-clusters  ## every scorer in ../shared/eval on the splits we have
 
@@ -64,6 +64,9 @@ score-timex: $(STAMP)
 
 score-quotes: $(STAMP) $(QUOTE_MODEL)
 	$(BIN)/python $(SHARED)/eval/score_quotes.py --split dev --cmd "$(BIN)/storyline extract --format jsonl"
+
+audit-timex: $(STAMP)  ## sort the timex errors on TBAQ by what the gold does with the same phrase elsewhere
+	$(BIN)/python analysis/timex_gold.py --dir $(SHARED)/corpora/timebank/tbaq
 
 score-clusters: $(STAMP)
 	$(BIN)/python $(SHARED)/eval/score_clusters.py --csv $(SHARED)/corpora/headlines/uci-dev.csv --cmd "$(BIN)/storyline"
