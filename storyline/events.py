@@ -505,13 +505,18 @@ def actor_mentions(article: Article) -> Counter[str]:
     return counts
 
 
+def stream_time(article: Article) -> str | None:
+    """When a report enters the event stream: the full timestamp when the input gave one (meta
+    "published"), else its publication date, else None."""
+    raw = article.meta.get("published")
+    if isinstance(raw, str) and len(raw) >= 10:
+        return raw
+    return article.published.value if article.published else None
+
+
 def event_input(article: Article) -> EventInput:
     """What the clusterer reads of an article: title, body opening, actors, outlet, publication time."""
-    # The stream orders reports by their full timestamp when the input gave one (meta "published").
-    raw = article.meta.get("published")
-    published = raw if isinstance(raw, str) and len(raw) >= 10 else None
-    if published is None:
-        published = article.published.value if article.published else "1970-01-01"
+    published = stream_time(article) or "1970-01-01"
     body = article.body_text() if article.body else article.text
     return EventInput(
         id=article.id,

@@ -5,7 +5,8 @@ events per month, and Parquet tables that ``storyline load`` puts into the store
     one article per content (as the store keeps)   -> window on the content hash
     syndication groups                             -> band join, copy rule, connected components
     analysis (canonicals in full, copies' own paragraphs) -> mapPartitions, spaCy once per worker
-    events                                         -> EventClusterer per calendar month
+    events                                         -> EventClusterer per calendar month, stitched
+                                                      where an event runs over a month's end
     tables                                         -> articles, syndication_groups, entities, quotes,
                                                       claims, timexes, events, errors, fingerprints
 """
@@ -18,14 +19,14 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
 from .settings import Settings
 from .spark_dedup import FINGERPRINT_FIELDS, copy_links, index_params
-from .spark_events import EVENT_COLUMNS, cluster_window
+from .spark_events import EVENT_COLUMNS, cluster_window, lead_window, merge_event_rows, rename_state, stitch
 from .spark_rows import (
     ANALYSED_COLUMNS,
     ARTICLE_COLUMNS,
@@ -316,22 +317,50 @@ def _cluster_events(
     last = keyed.agg(F.max("_window")).first()[0]
     if last is None:
         return spark.createDataFrame([], _schema(EVENT_COLUMNS, _types())), None
-    out = (
-        keyed.rdd.groupBy(lambda r: r["_window"])
-        .flatMap(
-            lambda kv: cluster_window(
-                kv[0], kv[1], settings=settings, ingest_date=ingest_date, last_window=last
-            )
+    days = settings.event_window_days
+
+    def placed(row: Any) -> Iterator[tuple[str, tuple[bool, Any]]]:
+        # Each report in its month's stream; a canonical of a month's last days also opens the next
+        # month's as lead-in, so an event running over the month's end is found in both and stitched.
+        yield row["_window"], (False, row)
+        if row["duplicate_of"] is None:
+            later = lead_window(row["published"], days=days)
+            if later is not None and later <= last:
+                yield later, (True, row)
+
+    def month(window: str, placed_rows: Iterable[tuple[bool, Any]]) -> Iterator[tuple[str, Any]]:
+        rows: list[Any] = []
+        lead_in: list[Any] = []
+        for is_lead, row in placed_rows:
+            (lead_in if is_lead else rows).append(row)
+        return cluster_window(
+            window, rows, settings=settings, ingest_date=ingest_date, last_window=last, lead_in=lead_in
         )
-        .cache()
-    )
+
+    out = keyed.rdd.flatMap(placed).groupByKey().flatMap(lambda kv: month(kv[0], kv[1])).cache()
     notes = out.filter(lambda kv: kv[0] != "event").collect()
     states = [text for kind, text in notes if kind == "state"]
     failures.extend(text for kind, text in notes if kind == "error")
-    events = spark.createDataFrame(
-        out.filter(lambda kv: kv[0] == "event").map(lambda kv: kv[1]), _schema(EVENT_COLUMNS, _types())
-    )
-    return events, (json.loads(states[0]) if states else None)
+    continues = [value for kind, value in notes if kind == "continues"]
+    rows = out.filter(lambda kv: kv[0] == "event").map(lambda kv: kv[1])
+    renames: dict[str, str] = {}
+    if continues:
+        wanted = spark.sparkContext.broadcast({lead for _, leads in continues for lead in leads})
+        owners = (
+            rows.map(lambda r: (r[0], [a for a in r[3] if a in wanted.value])).filter(lambda p: p[1]).collect()
+        )
+        renames = stitch(continues, {article: event for event, found in owners for article in found})
+    if continues:
+        # Renamed parts join their event, and so do parts that kept one name: an event a lead-in report
+        # started in the next month is named after it, as is that report's event in its own month.
+        names = spark.sparkContext.broadcast(renames)
+        rows = (
+            rows.map(lambda r: (names.value.get(r[0], r[0]), r))
+            .reduceByKey(merge_event_rows)
+            .map(lambda kv: (kv[0], *kv[1][1:]))
+        )
+    events = spark.createDataFrame(rows, _schema(EVENT_COLUMNS, _types()))
+    return events, (rename_state(json.loads(states[0]), renames) if states else None)
 
 
 def _analysis_tables(row: Any) -> list[tuple[str, tuple[Any, ...]]]:

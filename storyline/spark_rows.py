@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from .analyse import Analyser, prepare
-from .events import ACTOR_LABELS
+from .events import ACTOR_LABELS, stream_time
 from .model import Article, RawDocument, Span, from_dict, to_dict
 from .read.article import article_id
 from .settings import Settings
@@ -232,7 +232,8 @@ def _analysed_row(row: Any, article: Article, analysed: bool) -> tuple[Any, ...]
         row["id"],
         row["duplicate_of"],
         analysed,
-        row["published"],
+        # The event stream's time, as the embedded build takes it (a timestamp when the input gave one).
+        stream_time(article) or row["published"],
         article.title,
         article.outlet,
         article.text[:EVENT_OPENING_CHARS],

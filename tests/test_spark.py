@@ -21,7 +21,7 @@ from storyline.dedup import canonical_order
 from storyline.dedup_store import Fingerprint
 from storyline.settings import Settings
 from storyline.spark_dedup import replay_canonicals
-from storyline.spark_events import cluster_window, window_of
+from storyline.spark_events import cluster_window
 from storyline.spark_rows import RECORD_BITS, input_tasks
 from storyline.store import Store
 
@@ -101,11 +101,6 @@ def test_driver_memory_is_set_for_local_mode(monkeypatch: pytest.MonkeyPatch) ->
     assert driver_memory() == "6g"
     monkeypatch.delenv("STORYLINE_SPARK_MEMORY")
     assert driver_memory() in {f"{n}g" for n in range(2, 9)}
-
-
-def test_event_window_is_the_month_of_publication() -> None:
-    assert window_of("2016-09-30", ingest_date="2026-01-01") == "2016-09"
-    assert window_of(None, ingest_date="2026-01-01") == "2026-01"
 
 
 def test_cluster_window_puts_copies_in_their_canonicals_event() -> None:
@@ -332,3 +327,68 @@ def test_connected_components_join_chains_and_stars(spark) -> None:  # type: ign
     edges = spark.createDataFrame(pairs, "a long, b long")
     labels = {r["node"]: r["component"] for r in connected_components(edges).collect()}
     assert labels == {1: 1, 2: 1, 3: 1, 4: 1, 9: 1, 7: 7, 8: 7, 20: 20, 21: 20, 22: 20, 23: 20}
+
+
+def _month_end_reports(path: Path) -> Path:
+    """Reports of two happenings: a bridge collapse told on Jan 31 and Feb 1 (by two outlets in their
+    own words, so not copies), a ferry strike mid-month."""
+    rows = [
+        (
+            "bridge-jan31",
+            "Tarnow harbour bridge collapses into the Vessa river",
+            "The harbour bridge in Tarnow collapsed into the Vessa river on Friday. The port authority "
+            "closed the harbour and divers searched the water below the broken bridge for a missing driver.",
+            "2025-01-31T22:40:00+00:00",
+        ),
+        (
+            "bridge-feb01",
+            "Tarnow harbour bridge collapse: divers find missing driver in the Vessa",
+            "Divers found the missing driver in the Vessa river below the collapsed Tarnow harbour bridge. "
+            "Engineers of the port authority blamed corroded cables; the harbour stays closed.",
+            "2025-02-01T01:10:00+00:00",
+        ),
+        (
+            "strike-jan15",
+            "Selvik ferry crews end strike over pay",
+            "Ferry crews in Selvik ended a week-long strike over pay after talks with the ferry company, "
+            "and the first ferries left the Selvik pier in the evening.",
+            "2025-01-15",
+        ),
+        (
+            "strike-feb12",
+            "Selvik ferry crews walk out again",
+            "Ferry crews in Selvik walked out again, saying the ferry company had broken the pay deal; "
+            "no ferry left the Selvik pier on Wednesday.",
+            "2025-02-12",
+        ),
+    ]
+    with path.open("w", encoding="utf-8") as f:
+        for rid, title, text, published in rows:
+            f.write(json.dumps({"id": rid, "title": title, "text": text, "published": published}) + "\n")
+    return path
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+@requires_spark
+def test_an_event_running_over_a_month_end_stays_one_event(spark, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from storyline.pipeline import build
+    from storyline.spark import run_batch
+
+    reports = _month_end_reports(tmp_path / "reports.jsonl")
+    out = tmp_path / "tables"
+    run_batch([str(reports)], str(out), settings=SETTINGS, spark=spark)
+    articles = {r["id"]: r for r in _rows(out, "articles")}
+    assert articles["bridge-feb01"]["duplicate_of"] is None  # two reports, not one report and its copy
+    spark_events = {rid: r["event"] for rid, r in articles.items()}
+    assert spark_events["bridge-jan31"] == spark_events["bridge-feb01"]
+    assert spark_events["strike-jan15"] != spark_events["bridge-jan31"]
+    (bridge,) = [e for e in _rows(out, "events") if "bridge-jan31" in e["articles"]]
+    assert bridge["date"][:10] == "2025-01-31" and sorted(bridge["articles"]) == ["bridge-feb01", "bridge-jan31"]
+    # The embedded build, one stream over both months, groups them the same way.
+    with Store(tmp_path / "embedded.db") as store:
+        build(store, [str(reports)], settings=SETTINGS)
+        embedded = {r[0]: r[1] for r in store.conn.execute("SELECT id, event FROM articles")}
+    assert (embedded["bridge-jan31"] == embedded["bridge-feb01"]) and (
+        embedded["strike-jan15"] != embedded["bridge-jan31"]
+    )
