@@ -390,7 +390,8 @@ def _write_tables(
         .join(members, "id", "left")
     )
     articles = spark.createDataFrame(rows.rdd.map(article_row), _schema(ARTICLE_COLUMNS, types))
-    articles.write.mode("overwrite").parquet(str(out / "articles"))
+    # Each file in reading order, so `storyline load` merges the files without holding the table.
+    articles.sortWithinPartitions("seq").write.mode("overwrite").parquet(str(out / "articles"))
     facts = analysed.where("analysed").rdd.flatMap(_analysis_tables).cache()
     for table, columns in (
         ("entities", ENTITY_COLUMNS),

@@ -6,7 +6,10 @@ Reads the directory ``run_batch`` wrote (pyarrow only, no Spark); writes article
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,22 +23,31 @@ from .spark_dedup import row_fingerprint
 from .spark_rows import load_article
 from .store import Store
 
-__all__ = ["load_tables"]
+__all__ = ["in_reading_order", "load_tables"]
 
 MANIFEST = "manifest.json"
 BATCH = 500  # articles per transaction
+READ_ROWS = 256  # rows read at a time from each file of the articles table
 
 
-def _table(directory: Path, name: str) -> Any:
-    import pyarrow.dataset as ds
-
+def _table_dir(directory: Path, name: str) -> Path:
     path = directory / name
     if not path.is_dir():
         raise UsageError(
             f"{directory} holds no {name} table; write one with `storyline batch --out {directory}`",
             code="usage.no_tables",
         )
-    return ds.dataset(str(path), format="parquet").to_table()
+    return path
+
+
+def _rows(directory: Path, name: str) -> Iterator[dict[str, Any]]:
+    """A table's rows, read a batch at a time."""
+    import pyarrow.dataset as ds
+
+    for batch in ds.dataset(str(_table_dir(directory, name)), format="parquet").to_batches(
+        batch_size=READ_ROWS
+    ):
+        yield from batch.to_pylist()
 
 
 def load_tables(store: Store, directory: str, *, settings: Settings = DEFAULT) -> dict[str, int]:
@@ -54,7 +66,7 @@ def load_tables(store: Store, directory: str, *, settings: Settings = DEFAULT) -
     with store.transaction():
         _load_index(storage, folder, renamed, counts)
         _load_events(store, folder, manifest, renamed, counts, settings)
-        for row in _table(folder, "errors").to_pylist():
+        for row in _rows(folder, "errors"):
             store.record_error(
                 source=row["source"],
                 origin=row["origin"],
@@ -67,14 +79,43 @@ def load_tables(store: Store, directory: str, *, settings: Settings = DEFAULT) -
     return counts
 
 
+def in_reading_order(directory: Path, *, batch_rows: int = READ_ROWS) -> Iterator[dict[str, Any]]:
+    """The rows of the articles table in ``seq`` order, holding one batch per file: the files
+    ``run_batch`` writes are each in order and are merged. Tables whose files are not in order (written
+    before they were) are read whole and sorted."""
+    import pyarrow.dataset as ds
+
+    _table_dir(directory, "articles")
+    dataset = ds.dataset(str(directory / "articles"), format="parquet")
+    fragments = list(dataset.get_fragments())
+    ordered = True
+    for fragment in fragments:
+        seq = fragment.to_table(columns=["seq"]).column("seq").to_numpy()
+        if len(seq) > 1 and bool(np.any(seq[1:] < seq[:-1])):
+            ordered = False
+            break
+    if not ordered:
+        yield from dataset.to_table().sort_by("seq").to_pylist()
+        return
+
+    def rows_of(fragment: Any) -> Iterator[dict[str, Any]]:
+        for batch in fragment.to_batches(batch_size=batch_rows):
+            yield from batch.to_pylist()
+
+    yield from heapq.merge(*(rows_of(f) for f in fragments), key=lambda row: row["seq"])
+
+
 def _load_articles(store: Store, folder: Path, counts: dict[str, int]) -> dict[str, str]:
     """Articles in the batch's reading order; returns the ids the store had to rename (id clash)."""
-    table = _table(folder, "articles").sort_by("seq")
     renamed: dict[str, str] = {}
     links: list[tuple[str, str | None, str | None]] = []
-    for start in range(0, table.num_rows, BATCH):
+    rows = in_reading_order(folder)
+    while True:
+        chunk = list(itertools.islice(rows, BATCH))
+        if not chunk:
+            break
         with store.transaction():
-            for row in table.slice(start, BATCH).to_pylist():
+            for row in chunk:
                 data = json.loads(row["data"])
                 data["text"] = row["text"]
                 article = load_article(json.dumps(data), row["id"])
@@ -100,7 +141,7 @@ def _load_index(
     storage: SqliteCopyStorage, folder: Path, renamed: dict[str, str], counts: dict[str, int]
 ) -> None:
     """The copy index (fingerprints, band keys, links), so later embedded builds find copies of these."""
-    for row in _table(folder, "fingerprints").to_pylist():
+    for row in _rows(folder, "fingerprints"):
         row["id"] = renamed.get(row["id"], row["id"])
         storage.put(row_fingerprint(row), np.asarray(row["keys"], dtype=np.int64))
     links = [
@@ -112,7 +153,7 @@ def _load_index(
             [d for d in r["diff"].split(",") if d],
             [Span(int(s), int(e)) for s, e in json.loads(r["added"])],
         )
-        for r in _table(folder, "syndication_groups").to_pylist()
+        for r in _rows(folder, "syndication_groups")
     ]
     storage.link(links)
     counts["copies"] = len(links)
@@ -128,7 +169,7 @@ def _load_events(
 ) -> None:
     from .corpus import STATE_KEY, _link_stories
 
-    for row in _table(folder, "events").to_pylist():
+    for row in _rows(folder, "events"):
         articles = [renamed.get(a, a) for a in row["articles"]]
         store.conn.execute(
             "INSERT INTO events (id, date, title, story, data) VALUES (?, ?, ?, NULL, ?) "

@@ -51,7 +51,9 @@ def test_lead_in_reports_are_clustered_first_and_never_reported() -> None:
     february = [
         row(2, "feb01", "2025-02-01", "Tarnow bridge collapse: cables to blame", opening=BRIDGE),
         row(3, "feb01-copy", "2025-02-01", "copy", dup="feb01"),
-        row(4, "selvik", "2025-02-02", "Selvik ferry strike ends after talks", opening="Ferry crews in Selvik"),
+        row(
+            4, "selvik", "2025-02-02", "Selvik ferry strike ends after talks", opening="Ferry crews in Selvik"
+        ),
     ]
     out = list(
         cluster_window(
@@ -79,7 +81,13 @@ def test_stitch_follows_the_majority_and_resolves_chains() -> None:
         ("ev:lost", ["nowhere"]),  # its lead-in's month found no event for it
         ("ev:same", ["s"]),
     ]
-    owners = {"jan-a": "ev:jan", "jan-b": "ev:jan", "jan-c": "ev:jan-other", "feb-x": "ev:feb", "s": "ev:same"}
+    owners = {
+        "jan-a": "ev:jan",
+        "jan-b": "ev:jan",
+        "jan-c": "ev:jan-other",
+        "feb-x": "ev:feb",
+        "s": "ev:same",
+    }
     assert stitch(continues, owners) == {"ev:feb": "ev:jan", "ev:mar": "ev:jan"}
 
 
@@ -91,7 +99,13 @@ def test_stitch_survives_a_cycle() -> None:
 
 def test_merged_event_rows_keep_the_earlier_date_and_the_larger_title() -> None:
     january = ("ev:jan", "2025-01-31", "Bridge collapses", ["a"], ["Tarnow", "Lindholm"])
-    february = ("ev:feb", "2025-02-01", "Cables to blame for bridge collapse", ["b", "c"], ["Tarnow", "Selvik"])
+    february = (
+        "ev:feb",
+        "2025-02-01",
+        "Cables to blame for bridge collapse",
+        ["b", "c"],
+        ["Tarnow", "Selvik"],
+    )
     merged = merge_event_rows(february, january)
     assert merged == (
         "ev:jan",
