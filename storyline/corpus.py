@@ -13,8 +13,8 @@ import json
 from collections import Counter
 from typing import Any
 
-from .events import EventClusterer, EventInput, headline_actors
-from .model import Event, Story
+from .events import EventClusterer, EventInput, headline_actors, names_actor
+from .model import Entity, Event, Story
 from .settings import Settings
 from .store import STATE_ANALYSED, Store
 from .stories import link_stories
@@ -83,10 +83,11 @@ def _event_rows(store: Store, event_ids: set[str]) -> list[Event]:
             continue
         dates = [m["published"] for m in members if m["published"]]
         lead = max(members, key=lambda m: (m["copies"], bool(m["title"]), -members.index(m)))
-        actors = Counter(r[0] for r in store.conn.execute(
-            """SELECT e.canonical FROM entities e JOIN articles a ON a.id = e.article_id
-               WHERE a.event = ? AND e.canonical IS NOT NULL AND e.label IN ('PERSON', 'ORG', 'GPE', 'NORP')""",
-            (eid,)))
+        rows = store.conn.execute(
+            """SELECT e.text, e.label, e.canonical FROM entities e JOIN articles a ON a.id = e.article_id
+               WHERE a.event = ? AND e.canonical IS NOT NULL""",
+            (eid,))
+        actors = Counter(r[2] for r in rows if names_actor(Entity(0, 0, r[0], r[1], r[2])))
         events.append(Event(id=eid, articles=[m["id"] for m in members], date=min(dates) if dates else None,
                             title=lead["title"] or lead["id"], actors=[a for a, _ in actors.most_common(8)]))
     return events

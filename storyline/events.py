@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import Article, Event
+from .model import Article, Entity, Event
 from .settings import DEFAULT, Settings
 
 STATE_VERSION = 1
@@ -494,6 +494,20 @@ ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 _EVENT_ACTORS = 6
 
 
+def names_actor(entity: Entity) -> bool:
+    """Whether an entity stands for an actor in an event's list: a person, organisation or country, a
+    group of people ("Ukrainians", "Democrats") or a nationality a dossier resolves to one of its actors
+    ("Kyiv's European backers" -> European allies); not a nationality word as an adjective ("the
+    Ukrainian army", "Russian aggression")."""
+    if entity.label not in ACTOR_LABELS:
+        return False
+    if entity.label != "NORP":
+        return True
+    words = entity.text.split()
+    resolved = entity.canonical is not None and entity.canonical != " ".join(words)
+    return resolved or (bool(words) and words[-1].lower().endswith("s"))
+
+
 def actor_mentions(article: Article) -> Counter[str]:
     """How often the article mentions each actor (by canonical name when resolved)."""
     counts: Counter[str] = Counter()
@@ -560,7 +574,8 @@ def describe_events(articles: Sequence[Article], event_of: Mapping[str, str]) ->
         dates = sorted(a.published.value for a in group if a.published)
         actors: Counter[str] = Counter()
         for article in group:
-            actors.update(actor_mentions(article))
+            names = (e.canonical or " ".join(e.text.split()) for e in article.entities if names_actor(e))
+            actors.update(name for name in names if name)
         ranked = sorted(actors, key=lambda n: (-actors[n], n))[:_EVENT_ACTORS]
         events.append(
             Event(

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from .analyse import Analyser, prepare
-from .events import ACTOR_LABELS, stream_time
+from .events import names_actor, stream_time
 from .model import Article, RawDocument, Span, from_dict, to_dict
 from .read.article import article_id
 from .settings import Settings
@@ -226,7 +226,7 @@ def _analysed_row(row: Any, article: Article, analysed: bool) -> tuple[Any, ...]
     for entity in sorted(article.entities, key=lambda e: e.start):
         if entity.canonical is not None and entity.canonical not in names:
             names.append(entity.canonical)
-    actors = [e.canonical for e in article.entities if e.canonical is not None and e.label in ACTOR_LABELS]
+    actors = [e.canonical for e in article.entities if e.canonical is not None and names_actor(e)]
     return (
         row["seq"],
         row["id"],
