@@ -258,14 +258,15 @@ def _add_api_routes(app: FastAPI) -> None:  # noqa: C901 - one route table
         import tempfile
 
         from .timeline import render_timeline
-        from .views import timeline_entries
+        from .views import timeline_entries, timeline_heading
 
         entries = timeline_entries(conn, story=story, actor=actor, dossier=dossier)
         if not entries:
             raise ApiError(404, "http.not_found", "no dated entries")
+        heading = timeline_heading(conn, story=story, actor=actor, dossier=dossier)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "t.svg"
-            render_timeline(entries, "svg", path)
+            render_timeline(entries, "svg", path, heading=heading)
             return Response(path.read_bytes(), media_type="image/svg+xml")
 
     @app.get("/api/search", tags=["search"])

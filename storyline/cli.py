@@ -428,14 +428,16 @@ def timeline(db: str, story: str | None, actor: str | None, dossier_name: str | 
     """Dated entries (what happened, in a sentence from the sources, with actors and outlets) and the
     position changes on the same axis, as text, JSON or a chart."""
     from .timeline import render_timeline
-    from .views import timeline_entries
+    from .views import timeline_entries, timeline_heading
 
-    entries = timeline_entries(_open_store(db).conn, story=story, actor=actor, dossier=dossier_name)
+    conn = _open_store(db).conn
+    entries = timeline_entries(conn, story=story, actor=actor, dossier=dossier_name)
     if not entries:
         raise UsageError("nothing to show: no dated events or position changes match", code="usage.empty")
     if fmt in ("png", "svg"):
         path = output or f"timeline.{fmt}"
-        render_timeline(entries, fmt, path)
+        heading = timeline_heading(conn, story=story, actor=actor, dossier=dossier_name)
+        render_timeline(entries, fmt, path, heading=heading)
         click.echo(f"{len(entries)} entries drawn to {path}", err=True)
     else:
         click.echo(render_timeline(entries, fmt), nl=False)

@@ -138,9 +138,14 @@ def _position_entries(position: Position) -> list[TimelineEntry]:
 
 
 def render_timeline(
-    entries: Sequence[TimelineEntry], fmt: str = "text", path: str | Path | None = None
+    entries: Sequence[TimelineEntry],
+    fmt: str = "text",
+    path: str | Path | None = None,
+    *,
+    heading: str | None = None,
 ) -> str:
-    """The timeline as text or JSON (returned, and written to ``path`` if given), or a chart at ``path``."""
+    """The timeline as text or JSON (returned, and written to ``path`` if given), or a chart at ``path``
+    (headed by ``heading``: what it shows, "Security guarantees for Ukraine")."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown timeline format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt in ("png", "svg"):
@@ -148,7 +153,7 @@ def render_timeline(
             raise ValueError(f"a {fmt} timeline needs a path to write to")
         from .timeline_chart import draw_timeline  # matplotlib is imported only for charts
 
-        draw_timeline(entries, Path(path), fmt=fmt)
+        draw_timeline(entries, Path(path), fmt=fmt, heading=heading)
         return str(path)
     output = format_text(entries) if fmt == "text" else format_json(entries)
     if path is not None:

@@ -21,6 +21,7 @@ _LEVEL_IN = 3.5 * _LINE_IN  # a label is a date and up to two lines, in a padded
 _CHAR_IN = 0.062  # mean width of one 8-point character (DejaVu Sans)
 _LABEL_CHARS = 30  # a label wraps at this width, on at most two lines
 _ROW_GAP_IN = 0.45
+_HEADING_IN = 0.3  # the heading line above the counts
 _MAX_ACTOR_ROWS = 6
 _STANCE_COLOURS = {
     "commits": "#1b7837",
@@ -35,8 +36,10 @@ _STANCE_COLOURS = {
 _EVENT_COLOUR = "#2166ac"
 
 
-def draw_timeline(entries: Sequence[TimelineEntry], path: Path, *, fmt: str = "png") -> None:
-    """Write the chart of ``entries`` to ``path`` as ``fmt`` (png or svg)."""
+def draw_timeline(
+    entries: Sequence[TimelineEntry], path: Path, *, fmt: str = "png", heading: str | None = None
+) -> None:
+    """Write the chart of ``entries`` to ``path`` as ``fmt`` (png or svg), under ``heading`` if given."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -63,7 +66,7 @@ def draw_timeline(entries: Sequence[TimelineEntry], path: Path, *, fmt: str = "p
 
     layouts = [_stack_labels(items, days_per_in) for _, items in rows]
     heights = [(max(levels, default=0) + 1) * _LEVEL_IN + _ROW_GAP_IN for levels in layouts]
-    total_in = sum(heights) + 1.1
+    total_in = sum(heights) + 1.1 + (_HEADING_IN if heading else 0.0)
     fig = plt.figure(figsize=(_WIDTH_IN, total_in))
     ax = fig.add_axes((_LEFT_IN / _WIDTH_IN, 0.7 / total_in, plot_in / _WIDTH_IN, sum(heights) / total_in))
     ax.set_ylim(-sum(heights), 0)
@@ -107,12 +110,13 @@ def draw_timeline(entries: Sequence[TimelineEntry], path: Path, *, fmt: str = "p
         ax.spines[side].set_visible(False)
     outlets = sum(e.outlets for e in split["event"])
     more = f" (rows for {len(shown)} actors; {hidden} more in the text timeline)" if hidden else ""
-    fig.suptitle(
-        f"{len(split['event'])} events ({outlets} outlet reports), {len(split['position'])} position changes{more}",
-        x=_LEFT_IN / _WIDTH_IN,
-        ha="left",
-        fontsize=10,
-    )
+    counts = f"{len(split['event'])} events ({outlets} outlet reports), {len(split['position'])} position changes{more}"
+    left = _LEFT_IN / _WIDTH_IN
+    if heading:
+        fig.text(left, 1 - 0.15 / total_in, heading, ha="left", va="top", fontsize=13, fontweight="bold")
+        fig.text(left, 1 - (0.15 + _HEADING_IN) / total_in, counts, ha="left", va="top", fontsize=10)
+    else:
+        fig.suptitle(counts, x=left, ha="left", fontsize=10)
     fig.savefig(path, format=fmt, dpi=110)
     plt.close(fig)
 

@@ -189,5 +189,25 @@ def timeline_entries(conn: sqlite3.Connection, *, story: str | None = None, acto
     return build_timeline(events, _articles(conn, member_ids), found, actor=actor)
 
 
+def timeline_heading(
+    conn: sqlite3.Connection, *, story: str | None = None, actor: str | None = None, dossier: str | None = None
+) -> str:
+    """What a timeline shows, in words: the story's title, the dossier's title, the actor's name."""
+    parts = []
+    if story:
+        row = conn.execute("SELECT title FROM stories WHERE id = ?", (story,)).fetchone()
+        parts.append(f"Story: {row[0] if row and row[0] else story}")
+    if dossier:
+        from .dossier import load_dossier
+
+        try:
+            parts.append(load_dossier(dossier).title)
+        except Exception:  # noqa: BLE001 - a heading never stops a chart: the name the user gave stands
+            parts.append(f"Dossier: {dossier}")
+    if actor:
+        parts.append(actor)
+    return " / ".join(parts) or "Every story"
+
+
 def story_ids(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     return [dict(r) for r in conn.execute("SELECT id, title, first, last FROM stories ORDER BY last DESC, id")]

@@ -113,6 +113,32 @@ def test_chart_is_written(tmp_path, fmt):
     assert head.startswith(b"\x89PNG") if fmt == "png" else b"<svg" in path.read_bytes()
 
 
+def test_chart_carries_its_heading(tmp_path):
+    path = tmp_path / "timeline.svg"
+    render_timeline(build_timeline(EVENTS, ARTICLES, POSITIONS), "svg", path, heading="Harbour bridge story")
+    svg = path.read_text(encoding="utf-8")
+    assert "Harbour bridge story" in svg and "2 events" in svg
+    plain = tmp_path / "plain.svg"
+    render_timeline(build_timeline(EVENTS, ARTICLES, POSITIONS), "svg", plain)
+    assert "Harbour bridge story" not in plain.read_text(encoding="utf-8")
+
+
+def test_heading_names_what_the_timeline_shows(tmp_path):
+    from storyline.store import Store
+    from storyline.views import timeline_heading
+
+    with Store(tmp_path / "s.db") as store:
+        store.conn.execute(
+            "INSERT INTO stories (id, title, first, last, data) VALUES ('st:1', 'Bridge collapse', NULL, NULL, '{}')"
+        )
+        conn = store.conn
+        assert timeline_heading(conn, story="st:1") == "Story: Bridge collapse"
+        assert timeline_heading(conn, dossier="ukraine-security-guarantees") == "Security guarantees for Ukraine"
+        assert timeline_heading(conn, dossier="no-such-dossier") == "Dossier: no-such-dossier"
+        assert timeline_heading(conn, actor="United States") == "United States"
+        assert timeline_heading(conn) == "Every story"
+
+
 def test_chart_with_many_close_events_stacks_labels(tmp_path):
     events = [
         Event(f"e{i}", [], f"2024-05-{i + 1:02d}", f"Happening number {i} on the long title line")
