@@ -350,7 +350,6 @@ def _cluster_events(
             rows.map(lambda r: (r[0], [a for a in r[3] if a in wanted.value])).filter(lambda p: p[1]).collect()
         )
         renames = stitch(continues, {article: event for event, found in owners for article in found})
-    if continues:
         # Renamed parts join their event, and so do parts that kept one name: an event a lead-in report
         # started in the next month is named after it, as is that report's event in its own month.
         names = spark.sparkContext.broadcast(renames)

@@ -159,10 +159,24 @@ def merge_event_rows(a: tuple[Any, ...], b: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def rename_state(state: dict[str, Any], renames: Mapping[str, str]) -> dict[str, Any]:
-    """The last month's clusterer state with its events under their stitched names."""
+    """The last month's clusterer state with its events under their stitched names (two open events
+    stitched to one become one, their word counts added up)."""
     if not renames:
         return state
+    merged: dict[str, dict[str, Any]] = {}
+    for cluster in state["open"]:
+        cid = renames.get(cluster["id"], cluster["id"])
+        if cid not in merged:
+            merged[cid] = {**cluster, "id": cid}
+            continue
+        into = merged[cid]
+        for key in ("counts", "heads"):
+            into[key] = dict(Counter(into[key]) + Counter(cluster[key]))
+        for key in ("size", "words", "reach"):
+            into[key] += cluster[key]
+        into["seq"], into["first"] = min(into["seq"], cluster["seq"]), min(into["first"], cluster["first"])
+        into["last"] = max(into["last"], cluster["last"])
     state = dict(state)
-    state["open"] = [{**c, "id": renames.get(c["id"], c["id"])} for c in state["open"]]
+    state["open"] = list(merged.values())
     state["renamed"] = {old: renames.get(new, new) for old, new in state.get("renamed", {}).items()}
     return state

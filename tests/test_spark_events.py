@@ -124,3 +124,41 @@ def test_the_stream_state_takes_the_stitched_names() -> None:
     assert renamed["renamed"] == {"ev:x": "ev:jan"}
     assert state["open"][0]["id"] == "ev:feb"  # the input is left as it was
     assert rename_state(state, {}) is state
+
+
+def test_two_open_events_stitched_to_one_become_one_in_the_state() -> None:
+    from storyline.events import EventClusterer
+
+    def cluster(cid: str, seq: int, first: float, last: float, counts: dict, heads: dict) -> dict:
+        return {
+            "id": cid,
+            "seq": seq,
+            "first": first,
+            "last": last,
+            "size": 2,
+            "words": sum(counts.values()),
+            "counts": counts,
+            "heads": heads,
+            "reach": 3,
+        }
+
+    state = {
+        "version": 1,
+        "docs": 4,
+        "clock": 10.0,
+        "swept": 0.0,
+        "df": {"bridge": 3, "river": 2},
+        "df_total": 5,
+        "renamed": {},
+        "open": [
+            cluster("ev:a", 1, 1.0, 5.0, {"bridge": 2, "river": 1}, {"bridge": 2}),
+            cluster("ev:b", 3, 4.0, 9.0, {"bridge": 1, "river": 1}, {"river": 1}),
+        ],
+    }
+    (one,) = rename_state(state, {"ev:a": "ev:jan", "ev:b": "ev:jan"})["open"]
+    assert one["id"] == "ev:jan" and (one["first"], one["last"], one["seq"]) == (1.0, 9.0, 1)
+    assert one["counts"] == {"bridge": 3, "river": 2} and one["heads"] == {"bridge": 2, "river": 1}
+    assert (one["size"], one["words"], one["reach"]) == (4, 5, 6)
+    # The embedded clusterer continues from it.
+    clusterer = EventClusterer(SETTINGS, state=rename_state(state, {"ev:a": "ev:jan", "ev:b": "ev:jan"}))
+    assert clusterer.state()["open"][0]["id"] == "ev:jan"
