@@ -10,7 +10,7 @@ import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -508,11 +508,16 @@ def names_actor(entity: Entity) -> bool:
     return resolved or (bool(words) and words[-1].lower().endswith("s"))
 
 
-def actor_mentions(article: Article) -> Counter[str]:
-    """How often the article mentions each actor (by canonical name when resolved)."""
+def _has_actor_label(entity: Entity) -> bool:
+    return entity.label in ACTOR_LABELS
+
+
+def actor_mentions(article: Article, keep: Callable[[Entity], bool] = _has_actor_label) -> Counter[str]:
+    """How often the article mentions each actor (by canonical name when resolved); ``keep`` picks the
+    entities that count (any with an actor's label, or ``names_actor`` for an event's list)."""
     counts: Counter[str] = Counter()
     for entity in article.entities:
-        if entity.label in ACTOR_LABELS:
+        if keep(entity):
             name = entity.canonical or " ".join(entity.text.split())
             if name:
                 counts[name] += 1
@@ -574,8 +579,7 @@ def describe_events(articles: Sequence[Article], event_of: Mapping[str, str]) ->
         dates = sorted(a.published.value for a in group if a.published)
         actors: Counter[str] = Counter()
         for article in group:
-            names = (e.canonical or " ".join(e.text.split()) for e in article.entities if names_actor(e))
-            actors.update(name for name in names if name)
+            actors.update(actor_mentions(article, names_actor))
         ranked = sorted(actors, key=lambda n: (-actors[n], n))[:_EVENT_ACTORS]
         events.append(
             Event(

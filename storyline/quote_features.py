@@ -85,6 +85,13 @@ def _lookup(strings: Any, hashes: np.ndarray, table: dict[str, int], unknown: in
     return out
 
 
+def sentence_numbers(sent_start: np.ndarray) -> np.ndarray:
+    """The sentence number of every token, from spaCy's ``SENT_START`` column (the first token opens
+    sentence 0 whatever its flag)."""
+    sentence = np.cumsum(np.asarray(sent_start).astype(np.int64) == 1) - 1
+    return sentence - sentence[0] if len(sentence) else sentence
+
+
 def token_features(doc: Any, text: str | None = None) -> np.ndarray:
     """A ``(len(doc), WIDTH)`` float32 matrix of parse features for each token of ``doc``; ``text`` is
     ``doc.text`` when the caller has it (spaCy joins every token to make it)."""
@@ -171,8 +178,7 @@ def token_features(doc: Any, text: str | None = None) -> np.ndarray:
     # The sentence around the token: a cue in it, and how far to the left or right; quotation marks
     # in it; a person or a personal pronoun as a subject in it. The tok2vec sees four tokens either
     # side; these carry the sentence.
-    sentence = np.cumsum(sent_start == 1) - 1
-    sentence -= sentence[0]
+    sentence = sentence_numbers(sent_start)
     cue_at = np.where(is_cue, rows, -1)
     last_cue = np.maximum.accumulate(cue_at)
     next_cue = np.minimum.accumulate(np.where(is_cue, rows, n)[::-1])[::-1]

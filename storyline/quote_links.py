@@ -18,9 +18,8 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
 from .model import Quote, Span
+from .quote_features import sentence_numbers
 from .quote_marks import DOUBLE_MARKS
 from .quote_model import SpanGuess
 from .speakers import SpeakerIndex
@@ -38,10 +37,7 @@ def _sentence_ids(doc: Any) -> list[int]:
     """The sentence number of every token."""
     from spacy.attrs import SENT_START
 
-    starts = doc.to_array([SENT_START]).astype(np.int64) == 1
-    if len(starts):
-        starts[0] = True
-    return (np.cumsum(starts) - 1).tolist()
+    return sentence_numbers(doc.to_array([SENT_START])).tolist()
 
 
 def _gap(a: SpanGuess, b: SpanGuess) -> int:

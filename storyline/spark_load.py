@@ -40,14 +40,17 @@ def _table_dir(directory: Path, name: str) -> Path:
     return path
 
 
+def _batched(source: Any, batch_rows: int = READ_ROWS) -> Iterator[dict[str, Any]]:
+    """The rows of a pyarrow dataset or of one of its files, read a batch at a time."""
+    for batch in source.to_batches(batch_size=batch_rows):
+        yield from batch.to_pylist()
+
+
 def _rows(directory: Path, name: str) -> Iterator[dict[str, Any]]:
     """A table's rows, read a batch at a time."""
     import pyarrow.dataset as ds
 
-    for batch in ds.dataset(str(_table_dir(directory, name)), format="parquet").to_batches(
-        batch_size=READ_ROWS
-    ):
-        yield from batch.to_pylist()
+    yield from _batched(ds.dataset(str(_table_dir(directory, name)), format="parquet"))
 
 
 def load_tables(store: Store, directory: str, *, settings: Settings = DEFAULT) -> dict[str, int]:
@@ -85,8 +88,7 @@ def in_reading_order(directory: Path, *, batch_rows: int = READ_ROWS) -> Iterato
     before they were) are read whole and sorted."""
     import pyarrow.dataset as ds
 
-    _table_dir(directory, "articles")
-    dataset = ds.dataset(str(directory / "articles"), format="parquet")
+    dataset = ds.dataset(str(_table_dir(directory, "articles")), format="parquet")
     fragments = list(dataset.get_fragments())
     ordered = True
     for fragment in fragments:
@@ -97,12 +99,7 @@ def in_reading_order(directory: Path, *, batch_rows: int = READ_ROWS) -> Iterato
     if not ordered:
         yield from dataset.to_table().sort_by("seq").to_pylist()
         return
-
-    def rows_of(fragment: Any) -> Iterator[dict[str, Any]]:
-        for batch in fragment.to_batches(batch_size=batch_rows):
-            yield from batch.to_pylist()
-
-    yield from heapq.merge(*(rows_of(f) for f in fragments), key=lambda row: row["seq"])
+    yield from heapq.merge(*(_batched(f, batch_rows) for f in fragments), key=lambda row: row["seq"])
 
 
 def _load_articles(store: Store, folder: Path, counts: dict[str, int]) -> dict[str, str]:
