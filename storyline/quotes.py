@@ -199,6 +199,57 @@ def _colon_label(group: _Group, tokens: _Tokens, text: str) -> Span | None:
     return Span(m.start(2), m.end(2))
 
 
+def _colon_verb(group: _Group, tokens: _Tokens, text: str) -> Span | None:
+    """The colon of a quote introduced by a clause of any verb ('Hannity interjected: “...”', 'The
+    editorial read: “...”'): the verb's subject is the group's speaker, the verb its cue."""
+    before = text[: group.start].rstrip()
+    if not before.endswith(":"):
+        return None
+    colon = tokens.at(len(before) - 1)
+    if colon is None or colon.text != ":":
+        return None
+    return _subject_of(_verb_above(colon), colon, group)
+
+
+def _verb_above(token: Token) -> Token | None:
+    """The nearest verb on the way from ``token`` up its sentence's parse."""
+    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
+        token = token.head
+    return token if token.pos_ in ("VERB", "AUX") else None
+
+
+def _subject_of(verb: Token | None, anchor: Token, group: _Group) -> Span | None:
+    """Set the subject of ``verb`` (before it, in ``anchor``'s sentence) as the group's speaker;
+    the verb's span is the cue."""
+    if verb is None or verb.sent.start != anchor.sent.start or group.start <= verb.idx < group.end:
+        return None
+    cue = verb
+    subjects = [t for t in verb.children if t.dep_ in ("nsubj", "nsubjpass") and t.i < verb.i]
+    while not subjects and verb.dep_ in ("xcomp", "conj") and verb.head.pos_ in ("VERB", "AUX"):
+        verb = verb.head  # 'He went on to call Cruz “...”', 'She spoke and called it “...”'
+        subjects = [t for t in verb.children if t.dep_ in ("nsubj", "nsubjpass") and t.i < verb.i]
+    if not subjects:
+        return None
+    speaker = _trim(list(subjects[0].subtree))
+    if not speaker or len(speaker) > 12 or any(_breaks(t) for t in speaker):
+        return None
+    if any(group.start <= t.idx < group.end for t in speaker):
+        return None
+    group.speaker_tokens = speaker
+    return Span(cue.idx, cue.idx + len(cue))
+
+
+def _governing_verb(group: _Group, tokens: _Tokens, text: str) -> Span | None:
+    """A quote that is the object or complement of a verb outside the lexicon ('Weld describes the
+    party as “a six-lane highway,”', 'He went on to call Cruz “the worst”'): the verb's subject
+    speaks."""
+    inside = tokens.between(group.passages[0].start, group.passages[0].end)
+    top = [t for t in inside if not (group.start <= t.head.idx < group.end) or t.head.i == t.i]
+    if not top or top[0].head.i == top[0].i:
+        return None
+    return _subject_of(_verb_above(top[0].head), top[0], group)
+
+
 def _between_quote_and_cue(tokens: _Tokens, end: int, cue: Token) -> list[Token]:
     """'”, Flynn, a top Trump surrogate, said': the words between a quote and its cue, when
     the parse found no subject (or one inside quotation marks)."""
@@ -356,7 +407,11 @@ def find_quotes(
         if signature is None:
             _attach(group, frames, tokens, text, speech, passages)
         if signature is None and group.frame is None:
-            signature = _colon_label(group, tokens, text)
+            signature = (
+                _colon_label(group, tokens, text)
+                or _colon_verb(group, tokens, text)
+                or _governing_verb(group, tokens, text)
+            )
         start, end = _content_of(group, text)
         frame = group.frame
         if signature is not None:

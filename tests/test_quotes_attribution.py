@@ -124,3 +124,40 @@ def test_name_and_colon_before_a_quote_name_the_speaker():
 def test_a_lone_pronoun_is_not_reported_speech():
     text = "Mary Jones met the protesters on Monday and called them before the vote."
     assert [q for q in quotes_of(text) if q.kind == "indirect" and q.content.text(text) == "them"] == []
+
+
+def test_any_verb_before_a_colon_names_the_speaker():
+    # "interjected" is no cue of the lexicon; the subject of the clause the colon ends speaks.
+    text = (
+        "Senator Ann Lee spoke to the council on Monday. Her rival Tom Baker interjected: "
+        "\u201cNobody in this room has read the budget, and everybody knows it.\u201d"
+    )
+    quote = opening(quotes_of(text), text, "Nobody in this room")
+    assert quote.speaker == "Tom Baker"
+    assert quote.cue is not None and quote.cue.text(text) == "interjected"
+
+
+def test_a_colon_ending_the_paragraph_before_a_quote_names_its_speaker():
+    text = (
+        "Senator Ann Lee spoke to the council on Monday, and Tom Baker listened.\n\n"
+        "The Riverside Trust describes itself in the following way:\n\n"
+        "\u201cWe are the voice of every neighbourhood in the city and we answer to them.\u201d"
+    )
+    quote = opening(quotes_of(text), text, "We are the voice")
+    assert quote.speaker_mention is not None
+    assert quote.speaker_mention.text(text) == "The Riverside Trust"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Mayor Tom Baker gushed about \u201ca plan that every family in this city will remember for years.\u201d",
+        # The verb that governs the quote has no subject of its own: the one it hangs on does.
+        "Mayor Tom Baker went on to label the budget \u201cthe worst plan this city has seen in its history.\u201d",
+    ],
+)
+def test_the_subject_of_the_verb_governing_a_quote_speaks(sentence):
+    text = "Senator Ann Lee spoke first. " + sentence
+    (quote,) = [q for q in quotes_of(text) if q.kind in ("direct", "mixed")]
+    assert quote.speaker == "Tom Baker"
+    assert quote.cue is not None
