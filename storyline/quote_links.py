@@ -78,6 +78,8 @@ def model_quotes(
     sources = [g for g in guesses if g.label == "SOURCE"]
     quotes = []
     for content in contents:
+        if content.end - content.start == 1 and doc[content.start].pos_ == "PRON":
+            continue  # "said nothing", "denied it": a pronoun reports nothing by itself
         cue = _nearest(content, cues, sentence)
         source = _nearest(cue, sources, sentence) if cue is not None else _nearest(content, sources, sentence)
         span = _chars(doc, content)

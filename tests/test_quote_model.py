@@ -101,6 +101,19 @@ def test_a_content_with_no_cue_in_its_sentence_has_none():
     assert quotes[0].cue is None and quotes[0].speaker_mention is None
 
 
+def test_a_lone_pronoun_the_model_marks_is_no_quote():
+    text = "Tom Baker said nothing, and Mary Jones said the plan would fail."
+    doc = get_nlp()(text)
+    guesses = [
+        _guess(doc, "SOURCE", "Tom Baker"),
+        _guess(doc, "CUE", "said"),
+        _guess(doc, "CONTENT", "nothing"),
+        _guess(doc, "CONTENT", "the plan would fail"),
+    ]
+    quotes = model_quotes(doc, guesses, SpeakerIndex(doc))
+    assert [q.content.text(text) for q in quotes] == ["the plan would fail"]
+
+
 @pytest.mark.parametrize(
     "words, kind",
     [
