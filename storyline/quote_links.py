@@ -58,6 +58,12 @@ def _nearest(target: SpanGuess, candidates: Sequence[SpanGuess], sentence: list[
     return min(near, key=lambda c: (_gap(target, c), c.start)) if near else None
 
 
+def reports_nothing(words: Sequence[Any]) -> bool:
+    """Whether the tokens a cue reports are a lone pronoun ("said nothing", "called them"): no speech
+    by itself, whether the rules or the span model found it."""
+    return len(words) == 1 and words[0].pos_ == "PRON"
+
+
 def kind_of(text: str) -> str:
     """direct for a passage in marks, mixed for reported speech holding marks, else indirect."""
     words = text.strip(_TRIM)
@@ -78,8 +84,8 @@ def model_quotes(
     sources = [g for g in guesses if g.label == "SOURCE"]
     quotes = []
     for content in contents:
-        if content.end - content.start == 1 and doc[content.start].pos_ == "PRON":
-            continue  # "said nothing", "denied it": a pronoun reports nothing by itself
+        if reports_nothing(doc[content.start : content.end]):
+            continue  # "said nothing", "denied it"
         cue = _nearest(content, cues, sentence)
         source = _nearest(cue, sources, sentence) if cue is not None else _nearest(content, sources, sentence)
         span = _chars(doc, content)

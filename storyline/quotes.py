@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Token
 from . import quote_model
 from .cues import Frame, find_frames, is_speech_verb
 from .model import Article, Quote, Span
-from .quote_links import combine, model_quotes
+from .quote_links import combine, model_quotes, reports_nothing
 from .quote_marks import CLOSERS, DOUBLE_MARKS, Passage, find_passages, speaker_label
 from .speakers import SpeakerIndex
 
@@ -224,12 +224,10 @@ def _subject_of(verb: Token | None, anchor: Token, group: _Group) -> Span | None
     if verb is None or verb.sent.start != anchor.sent.start or group.start <= verb.idx < group.end:
         return None
     cue = verb
-    subjects = [t for t in verb.children if t.dep_ in ("nsubj", "nsubjpass") and t.i < verb.i]
-    while not subjects and verb.dep_ in ("xcomp", "conj") and verb.head.pos_ in ("VERB", "AUX"):
+    while not (subjects := [t for t in verb.children if t.dep_ in ("nsubj", "nsubjpass") and t.i < verb.i]):
+        if verb.dep_ not in ("xcomp", "conj") or verb.head.pos_ not in ("VERB", "AUX"):
+            return None
         verb = verb.head  # 'He went on to call Cruz “...”', 'She spoke and called it “...”'
-        subjects = [t for t in verb.children if t.dep_ in ("nsubj", "nsubjpass") and t.i < verb.i]
-    if not subjects:
-        return None
     speaker = _trim(list(subjects[0].subtree))
     if not speaker or len(speaker) > 12 or any(_breaks(t) for t in speaker):
         return None
@@ -239,7 +237,7 @@ def _subject_of(verb: Token | None, anchor: Token, group: _Group) -> Span | None
     return Span(cue.idx, cue.idx + len(cue))
 
 
-def _governing_verb(group: _Group, tokens: _Tokens, text: str) -> Span | None:
+def _governing_verb(group: _Group, tokens: _Tokens) -> Span | None:
     """A quote that is the object or complement of a verb outside the lexicon ('Weld describes the
     party as “a six-lane highway,”', 'He went on to call Cruz “the worst”'): the verb's subject
     speaks."""
@@ -410,7 +408,7 @@ def find_quotes(
             signature = (
                 _colon_label(group, tokens, text)
                 or _colon_verb(group, tokens, text)
-                or _governing_verb(group, tokens, text)
+                or _governing_verb(group, tokens)
             )
         start, end = _content_of(group, text)
         frame = group.frame
@@ -465,8 +463,8 @@ def find_quotes(
         reported = _close_over(_span(words), passages)
         if reported is None or any(q.content.overlaps(reported) for q in direct):
             continue
-        if len(words) == 1 and words[0].pos_ == "PRON":
-            continue  # "called them", "Says it": a pronoun reports nothing by itself
+        if reports_nothing(words):
+            continue  # "called them", "Says it"
         speaker_tokens = _trim(frame.speaker)
         kind = "mixed" if any(m in reported.text(text) for m in DOUBLE_MARKS) else "indirect"
         quotes.append(
