@@ -118,7 +118,7 @@ class Frame:
     according: bool = False
 
 
-def _subject(verb: Token) -> Token | None:
+def verb_subject(verb: Token) -> Token | None:
     """The subject of a cue verb, borrowed from the verb it is coordinated with or modifies."""
     current = verb
     for _ in range(3):
@@ -174,7 +174,7 @@ def _breaks_line(token: Token) -> bool:
     return "\n" in token.whitespace_ or (token.is_space and "\n" in token.text)
 
 
-def _speaker_tokens(subject: Token, verb: Token) -> list[Token]:
+def speaker_words(subject: Token, verb: Token) -> list[Token]:
     """The subject's words; a relative clause holding the cue itself is left out."""
     tokens = list(subject.subtree)
     # A subject never runs over a paragraph break; the parser sometimes glues a dateline or a
@@ -261,7 +261,7 @@ def find_frames(doc: Doc | Span) -> list[Frame]:
             c.tag_ in ("WP", "WDT") and c.i < token.i and c.dep_ in ("dobj", "oprd") for c in token.children
         ):
             continue  # "condemned what he called a “brazen breach”": the outer verb is the cue
-        subject = _subject(token)
+        subject = verb_subject(token)
         content = _on_line_of(token, _content_tokens(token, links))
         if not content and token.dep_ == "parataxis" and token.head.pos_ in ("VERB", "AUX"):
             # "This campaign, he says, is different": the clause around a parenthetical cue.
@@ -273,6 +273,6 @@ def find_frames(doc: Doc | Span) -> list[Frame]:
         for child in token.children:
             if child.dep_ == "prt" and child.i == token.i + 1:
                 cue_end = child
-        speaker = _speaker_tokens(subject, token) if subject is not None else []
+        speaker = speaker_words(subject, token) if subject is not None else []
         frames.append(Frame(token, cue_end, speaker, content))
     return frames

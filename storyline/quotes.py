@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from . import quote_model
-from .cues import Frame, find_frames, is_speech_verb
+from .cues import Frame, find_frames, is_speech_verb, speaker_words, verb_subject
 from .model import Article, Quote, Span
 from .quote_links import combine, model_quotes, reports_nothing
 from .quote_marks import CLOSERS, DOUBLE_MARKS, Passage, find_passages, speaker_label
@@ -219,22 +219,21 @@ def _verb_above(token: Token) -> Token | None:
 
 
 def _subject_of(verb: Token | None, anchor: Token, group: _Group) -> Span | None:
-    """Set the subject of ``verb`` (before it, in ``anchor``'s sentence) as the group's speaker;
-    the verb's span is the cue."""
+    """Set the subject of ``verb`` (in ``anchor``'s sentence) as the group's speaker, found as for a
+    cue of the lexicon (``cues.verb_subject``: borrowed through conj/advcl/xcomp, a relative clause,
+    a participle, a name beside the verb); the verb's span is the cue."""
     if verb is None or verb.sent.start != anchor.sent.start or group.start <= verb.idx < group.end:
         return None
-    cue = verb
-    while not (subjects := [t for t in verb.children if t.dep_ in ("nsubj", "nsubjpass") and t.i < verb.i]):
-        if verb.dep_ not in ("xcomp", "conj") or verb.head.pos_ not in ("VERB", "AUX"):
-            return None
-        verb = verb.head  # 'He went on to call Cruz “...”', 'She spoke and called it “...”'
-    speaker = _trim(list(subjects[0].subtree))
+    subject = verb_subject(verb)
+    if subject is None:
+        return None
+    speaker = _trim(speaker_words(subject, verb))
     if not speaker or len(speaker) > 12 or any(_breaks(t) for t in speaker):
         return None
     if any(group.start <= t.idx < group.end for t in speaker):
         return None
     group.speaker_tokens = speaker
-    return Span(cue.idx, cue.idx + len(cue))
+    return Span(verb.idx, verb.idx + len(verb))
 
 
 def _governing_verb(group: _Group, tokens: _Tokens) -> Span | None:
