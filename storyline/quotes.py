@@ -348,6 +348,21 @@ def _content_of(group: _Group, text: str) -> tuple[int, int]:
     return start, end
 
 
+def _reports_report(reported: Span, quotes: list[Quote], frame: Frame) -> bool:
+    """Whether ``according to Y`` reports quotes with their own cue and speaker inside it
+    ('“...,” he told Flake, according to officials'): the officials' relation holds the quote and
+    its attribution, beside the quote itself (PolNeAR marks it so: 12 of 13 such sentences in
+    train)."""
+    return all(
+        q.cue is not None
+        and q.speaker_mention is not None
+        and reported.contains(q.content)
+        and reported.contains(q.cue)
+        and q.cue.start != frame.cue.idx
+        for q in quotes
+    )
+
+
 # "Pat Caddell: Democrat Voters Worried..." - a headline giving a speaker and what they said.
 _HEADLINE = re.compile(
     r"^[^\S\n]*((?:[A-Z][\w.'\u2019-]*[^\S\n]+){0,5}[A-Z][\w.'\u2019-]*):[^\S\n]+(\S[^\n]*)$", re.M
@@ -460,7 +475,10 @@ def find_quotes(
             continue
         words = _trim(frame.content)
         reported = _close_over(_span(words), passages)
-        if reported is None or any(q.content.overlaps(reported) for q in direct):
+        if reported is None:
+            continue
+        inside = [q for q in direct if q.content.overlaps(reported)]
+        if inside and not (frame.according and _reports_report(reported, inside, frame)):
             continue
         if reports_nothing(words):
             continue  # "called them", "Says it"

@@ -161,3 +161,26 @@ def test_the_subject_of_the_verb_governing_a_quote_speaks(sentence):
     (quote,) = [q for q in quotes_of(text) if q.kind in ("direct", "mixed")]
     assert quote.speaker == "Tom Baker"
     assert quote.cue is not None
+
+
+def test_according_to_after_a_cued_quote_reports_the_quote_and_its_attribution():
+    # The officials report what the minister said: two relations, one inside the other.
+    text = (
+        "\u201cWe will not send a single soldier,\u201d the minister told the committee, "
+        "according to two officials who were in the room.\n\nThe hearing ended at noon."
+    )
+    quotes = quotes_of(text)
+    assert len(quotes) == 2, [q.content.text(text) for q in quotes]
+    inner, outer = sorted(quotes, key=lambda q: q.content.end)
+    assert inner.kind == "direct" and inner.speaker_mention.text(text) == "the minister"
+    assert outer.content.contains(inner.content)
+    assert outer.content.text(text).endswith("the minister told the committee")
+    assert outer.cue.text(text) == "according to"
+    assert outer.speaker_mention.text(text) == "two officials who were in the room"
+
+
+def test_according_to_a_source_of_an_uncued_quote_is_its_speaker():
+    text = "\u201cThe plan is dead,\u201d according to a senior aide.\n\nNothing else was said."
+    quotes = quotes_of(text)
+    assert len(quotes) == 1, [q.content.text(text) for q in quotes]
+    assert quotes[0].speaker_mention.text(text) == "a senior aide"
