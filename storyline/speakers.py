@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 PERSON_PRONOUNS = frozenset("he she him her i me".split())
 PLURAL_PRONOUNS = frozenset("they them we us".split())
@@ -45,6 +45,27 @@ def _clean_name(tokens: list[Token]) -> str:
     return " ".join(t.text for t in words).strip(" ,.;:")
 
 
+def _full_name(ent: Span) -> bool:
+    """Whether a person entity reads as a name and nothing else: a proper noun, then capitalised
+    words (the tagger takes "Will" of "George Will" for a verb), with no stray punctuation
+    ("Pro - Clinton", "Humayun ] Khan")."""
+    words = [t for t in ent if not t.is_space and t.tag_ != "POS" and t.text not in ("'s", "\u2019s")]
+    while words and words[-1].is_punct:
+        words.pop()
+    return (
+        bool(words)
+        and words[0].pos_ == "PROPN"
+        and all(t.text[:1].isupper() and not t.is_punct for t in words)
+    )
+
+
+def _phrase(token: Token) -> list[Token]:
+    """A noun phrase without the clauses hung on it: in "a Clinton endorser whose district went
+    for her but who backs Sanders" the relative clause names somebody else."""
+    clauses = {t.i for child in token.children if child.dep_ in ("relcl", "acl") for t in child.subtree}
+    return [t for t in token.subtree if t.i not in clauses]
+
+
 def _content_words(tokens: list[Token]) -> set[str]:
     return {
         t.lower_
@@ -76,13 +97,25 @@ class SpeakerIndex:
 
     def _read_people(self) -> None:
         persons = [e for e in self.doc.ents if e.label_ == "PERSON"]
+        # A surname alone stands for the full name the body of the article writes first, wherever
+        # it is written (the recogniser misses some: "CLEVELAND - Donald Trump"); reporters name the
+        # other bearers in full ("Eric Trump") when the surname is taken. The headline comes last:
+        # it names the story's subject ("Hold Melania Trump to ...", "Senator Endorsed Trump").
+        text = self.doc.text
+        body = text.find("\n") + 1 or len(text)
+
+        def first_written(name: str) -> int:
+            at = text.find(name, body)
+            return at if at >= 0 else len(text) + text.find(name)
+
         for ent in persons:
             name = _clean_name(list(ent))
-            if not name:
-                continue
             parts = name.split()
-            if len(parts) > 1:
-                self._full_names.setdefault(parts[-1].lower(), name)
+            if len(parts) < 2 or not _full_name(ent):
+                continue
+            known = self._full_names.get(parts[-1].lower())
+            if known is None or first_written(name) < first_written(known):
+                self._full_names[parts[-1].lower()] = name
         for ent in persons:
             name = self.canonical_name(_clean_name(list(ent)))
             if not name:
@@ -104,10 +137,10 @@ class SpeakerIndex:
         root = ent.root
         for child in root.children:
             if child.dep_ == "appos":
-                words.extend(child.subtree)
+                words.extend(_phrase(child))
         if root.dep_ == "appos":
             head = root.head
-            words.extend(t for t in head.subtree if t.i < ent.start or t.i >= ent.end)
+            words.extend(t for t in _phrase(head) if t.i < ent.start or t.i >= ent.end)
         return _content_words(words)
 
     def canonical_name(self, name: str) -> str:
@@ -127,6 +160,13 @@ class SpeakerIndex:
         # the last is the speaker: take the person nearest the mention's syntactic head.
         head = min(tokens, key=lambda t: t.i if t.head not in tokens or t.head is t else 10**9)
         return min(inside, key=lambda p: abs(p.start - head.idx)).name
+
+    def _surname(self, tokens: list[Token]) -> str | None:
+        """The full name a lone surname stands for ("Sanders" after "Bernie Sanders"), which no
+        description of somebody else may take."""
+        if len(tokens) != 1 or tokens[0].pos_ != "PROPN":
+            return None
+        return self._full_names.get(tokens[0].lower_)
 
     def _described(self, tokens: list[Token]) -> str | None:
         """The person a description names: its head noun must be one of their titles, or a
@@ -192,7 +232,7 @@ class SpeakerIndex:
             if words[0].lower_ in PLURAL_PRONOUNS:
                 return None
             return self._antecedent(words[0].idx)
-        name = self._person_in(words) or self._described(words)
+        name = self._person_in(words) or self._surname(words) or self._described(words)
         if name:
             return self.canonical_name(name)
         return self.canonical_name(text)

@@ -1,0 +1,39 @@
+"""Speaker resolution of surnames: which full name a surname alone stands for."""
+
+from __future__ import annotations
+
+from storyline.model import Article, Quote
+from storyline.nlp import get_nlp
+from storyline.quotes import find_quotes
+
+
+def quotes_of(text: str) -> list[Quote]:
+    return find_quotes(Article(id="t", source="t", text=text), get_nlp()(text))
+
+
+def speaker_of(text: str, opening: str) -> str | None:
+    found = [q for q in quotes_of(text) if q.content.text(text).lstrip("\u201c").startswith(opening)]
+    assert len(found) == 1, [q.content.text(text) for q in quotes_of(text)]
+    return found[0].speaker
+
+
+def test_a_surname_is_its_bearer_not_the_person_whose_description_mentions_it():
+    # Hamblin is described as "Okafor's usual negotiating partner"; "Okafor" is still Okafor.
+    text = (
+        "Senator Daniel Okafor introduced the bill on Tuesday.\n\n"
+        "But Okafor's usual negotiating partner, committee ranking member Sen. Ruth Hamblin, is not on board.\n\n"
+        "\u201cWe have the votes to pass it this week,\u201d Okafor said in a telephone interview."
+    )
+    assert speaker_of(text, "We have the votes") == "Daniel Okafor"
+
+
+def test_a_shared_surname_alone_is_the_bearer_the_body_names_first():
+    # The headline names the story's subject; the report's first full name sets what the surname
+    # alone means, and the other bearer keeps being named in full.
+    text = (
+        "Questions for Lena Varga on the family firm.\n\n"
+        "Tamas Varga, the founder of the firm, said on Monday that it would publish its accounts. "
+        "His daughter, Lena Varga, runs its foreign arm.\n\n"
+        "\u201cEverything will be on the table by the end of the month,\u201d Varga said."
+    )
+    assert speaker_of(text, "Everything will be") == "Tamas Varga"
