@@ -58,15 +58,36 @@ def _dossier(name: str) -> Any:
     return load_dossier(name) if name else None
 
 
+# A copy's own paragraphs are parsed with the shared paragraphs up to this far before each (at least
+# the one right before it) as context: "he added" in a paragraph of its own names the speaker of the
+# shared quote before it. As far as a pronoun looks back for its person (``speakers.PRONOUN_WINDOW``).
+CONTEXT_CHARS = 1500
+
+
+def _with_context(text: str, span: Span) -> Span:
+    """``span`` widened back over the whole lines within ``CONTEXT_CHARS`` before it, and over the
+    first line with words before it however long."""
+    start, lines = span.start, 0
+    while start > 0:
+        earlier = text.rfind("\n", 0, start - 1) + 1
+        if lines and span.start - earlier > CONTEXT_CHARS:
+            break
+        lines += bool(text[earlier:start].strip())
+        start = earlier
+    return Span(start, span.end)
+
+
 def analysis_text(article: Article, *, settings: Settings, only: Sequence[Span] | None = None) -> str:
     """The text the parser sees: the article's text, cut at the analysis limit, and blanked outside
-    ``only`` when given (a copy's own paragraphs), so that every offset stays an offset into the text."""
+    ``only`` when given (a copy's own paragraphs, with the shared text just before them as context; only
+    what lies inside ``only`` is kept), so that every offset stays an offset into the text."""
     text = article.text[: settings.max_analysis_chars]
     if only is None:
         return text
     chars = [" "] * len(text)
     for span in only:
-        chars[span.start : span.end] = text[span.start : span.end]
+        seen = _with_context(text, span)
+        chars[seen.start : seen.end] = text[seen.start : seen.end]
     return "".join(chars)
 
 

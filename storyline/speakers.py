@@ -24,7 +24,7 @@ ROLE_NOUNS = frozenset(
 )
 # How far back (in characters) a pronoun looks for the person it stands for; one or two
 # paragraphs of a news report (calibrated on the seed reports: "he added" follows its quote).
-_PRONOUN_WINDOW = 1500
+PRONOUN_WINDOW = 1500
 
 
 @dataclass(slots=True)
@@ -202,10 +202,10 @@ class SpeakerIndex:
 
     def _antecedent(self, at: int) -> str | None:
         """The person a pronoun at ``at`` stands for: the latest resolved subject, else person."""
-        subjects = [name for pos, name in self.mentions if at - _PRONOUN_WINDOW <= pos < at]
+        subjects = [name for pos, name in self.mentions if at - PRONOUN_WINDOW <= pos < at]
         if subjects:
             return subjects[-1]
-        people = [p for p in self.people if at - _PRONOUN_WINDOW <= p.start < at]
+        people = [p for p in self.people if at - PRONOUN_WINDOW <= p.start < at]
         return people[-1].name if people else None
 
     def note_speaker(self, tokens: list[Token], name: str | None) -> None:

@@ -60,6 +60,16 @@ def test_copies_are_analysed_once(seeds_db: Path) -> None:
         assert states == {"analysed"}
 
 
+def test_a_pronoun_in_a_copys_own_paragraph_finds_the_speaker_of_the_shared_text(seeds_db: Path) -> None:
+    # 000 adds "“What’s important ...,” he added." right after the paragraphs it shares with 001,
+    # where Rutte is named: the copy is parsed with them as context.
+    with Store(seeds_db, readonly=True) as store:
+        rows = store.conn.execute(
+            "SELECT speaker_mention, speaker FROM quotes WHERE content LIKE ?", ("%What’s important%",)
+        ).fetchall()
+    assert [tuple(r) for r in rows] == [("he", "Mark Rutte")]
+
+
 def test_stats_search_and_quotes_commands(seeds_db: Path) -> None:
     runner = CliRunner()
     stats = runner.invoke(main, ["stats", "--db", str(seeds_db), "--format", "json"])
