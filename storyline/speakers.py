@@ -22,6 +22,10 @@ ROLE_NOUNS = frozenset(
     spokesperson official senator governor candidate nominee chairman chairwoman chair head
     director ambassador envoy general commander king queen prince mayor lawmaker diplomat""".split()
 )
+# Entity labels of names that are not people: such a name is the speaker, not a description of a
+# person titled by it ("the FBI" is not its general counsel). A nationality or party ("the Republican")
+# may describe a person.
+_NAMED_NOT_PEOPLE = frozenset({"ORG", "GPE", "FAC", "LOC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"})
 # How far back (in characters) a pronoun looks for the person it stands for; one or two
 # paragraphs of a news report (calibrated on the seed reports: "he added" follows its quote).
 PRONOUN_WINDOW = 1500
@@ -175,6 +179,8 @@ class SpeakerIndex:
         heads = [t for t in tokens if t.head not in tokens or t.head is t]
         if not words or not heads or heads[0].pos_ not in ("NOUN", "PROPN"):
             return None
+        if heads[0].ent_type_ in _NAMED_NOT_PEOPLE:
+            return None  # "the FBI", "Judicial Watch" speak as themselves, not as a person titled by them
         head = heads[0].lower_
         at = tokens[0].idx
         best: tuple[int, int, str] | None = None

@@ -37,3 +37,11 @@ def test_a_shared_surname_alone_is_the_bearer_the_body_names_first():
         "\u201cEverything will be on the table by the end of the month,\u201d Varga said."
     )
     assert speaker_of(text, "Everything will be") == "Tamas Varga"
+
+
+def test_an_organisation_speaks_as_itself_not_as_the_person_it_titles():
+    text = (
+        "Harbour Watch president Nadia Selim filed the complaint on Monday.\n\n"
+        "\u201cThe port authority has ignored every warning we sent,\u201d Harbour Watch said in a statement."
+    )
+    assert speaker_of(text, "The port authority") == "Harbour Watch"
