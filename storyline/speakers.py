@@ -241,6 +241,10 @@ class SpeakerIndex:
         name = self._person_in(words) or self._surname(words) or self._described(words)
         if name:
             return self.canonical_name(name)
+        if len(words) > 2 and words[0].lower_ == "the" and all(t.pos_ == "PROPN" for t in words[1:]):
+            # "The Washington Post" and "the Washington Post" are one speaker: "Washington Post" (a
+            # one-word name keeps its article: "The Hill", "The Post", "the Texan").
+            text = _clean_name(words[1:])
         return self.canonical_name(text)
 
     def _subject_person(self, token: Token) -> str | None:

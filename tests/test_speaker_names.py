@@ -45,3 +45,11 @@ def test_an_organisation_speaks_as_itself_not_as_the_person_it_titles():
         "\u201cThe port authority has ignored every warning we sent,\u201d Harbour Watch said in a statement."
     )
     assert speaker_of(text, "The port authority") == "Harbour Watch"
+
+
+def test_a_name_with_or_without_its_article_is_one_speaker():
+    text = (
+        "\u201cThe figures were revised twice,\u201d The Harbour Daily Ledger reported on Monday.\n\n"
+        "\u201cNobody at the port would comment,\u201d the Harbour Daily Ledger added."
+    )
+    assert speaker_of(text, "The figures") == speaker_of(text, "Nobody at the port") == "Harbour Daily Ledger"
