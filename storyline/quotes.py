@@ -140,7 +140,7 @@ def _group_passages(text: str, passages: list[Passage], frames: list[Frame]) -> 
             # '“A,” he said. “B.”' is one quote; '“A.” He added, “B.”' starts a new one, and
             # so does a second cue ('“A,” Trump said, adding later, “B.”').
             interrupted = (
-                cues >= 1
+                cues == 1
                 and words <= _GAP_WORDS
                 and _inner(text, last.passages[-1])[-1:] in ",?!\u2014-"
                 and gap.rstrip().rstrip(CLOSERS + '"')[-1:] in ",.:"

@@ -184,3 +184,17 @@ def test_according_to_a_source_of_an_uncued_quote_is_its_speaker():
     quotes = quotes_of(text)
     assert len(quotes) == 1, [q.content.text(text) for q in quotes]
     assert quotes[0].speaker_mention.text(text) == "a senior aide"
+
+
+def test_a_second_cue_between_two_passages_starts_a_new_quote():
+    # PolNeAR's convention and the reader's: "adding later" reports a second statement.
+    text = (
+        "\u201cWe cannot afford this any more,\u201d the minister said, adding later, "
+        "\u201cThe fleet costs us a fortune every single year.\u201d\n\nThe debate went on."
+    )
+    quotes = [q for q in quotes_of(text) if q.kind == "direct"]
+    assert [q.content.text(text) for q in quotes] == [
+        "\u201cWe cannot afford this any more,\u201d",
+        "\u201cThe fleet costs us a fortune every single year.\u201d",
+    ]
+    assert [q.speaker_mention.text(text) for q in quotes] == ["the minister", "the minister"]
