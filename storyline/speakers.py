@@ -154,23 +154,25 @@ class SpeakerIndex:
         return self.aliases.get(name.lower(), name)
 
     def _person_in(self, tokens: list[Token]) -> str | None:
+        """The person a mention names: its head's surname when the head is one ("Corker" after "Bob
+        Corker", "Rendell, a Clinton surrogate"), else the person named nearest its head."""
         if not tokens:
-            return None
-        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-        inside = [p for p in self.people if start <= p.start and p.end <= end]
-        if not inside:
             return None
         # The first person of "Sanders campaign spokesman Michael Briggs" is the campaign,
         # the last is the speaker: take the person nearest the mention's syntactic head.
         head = min(tokens, key=lambda t: t.i if t.head not in tokens or t.head is t else 10**9)
-        return min(inside, key=lambda p: abs(p.start - head.idx)).name
-
-    def _surname(self, tokens: list[Token]) -> str | None:
-        """The full name a lone surname stands for ("Sanders" after "Bernie Sanders"), which no
-        description of somebody else may take."""
-        if len(tokens) != 1 or tokens[0].pos_ != "PROPN":
+        named = any(c.dep_ in ("compound", "flat") and c.pos_ == "PROPN" for c in head.children)
+        if head.pos_ == "PROPN" and not named and not any(p.start <= head.idx < p.end for p in self.people):
+            # a surname alone ("Ivanka Trump" and "North Korea" are not) that spaCy did not tag as a
+            # person, which no description of somebody else may take
+            surname = self._full_names.get(head.lower_)
+            if surname:
+                return surname
+        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+        inside = [p for p in self.people if start <= p.start and p.end <= end]
+        if not inside:
             return None
-        return self._full_names.get(tokens[0].lower_)
+        return min(inside, key=lambda p: abs(p.start - head.idx)).name
 
     def _described(self, tokens: list[Token]) -> str | None:
         """The person a description names: its head noun must be one of their titles, or a
@@ -238,7 +240,7 @@ class SpeakerIndex:
             if words[0].lower_ in PLURAL_PRONOUNS:
                 return None
             return self._antecedent(words[0].idx)
-        name = self._person_in(words) or self._surname(words) or self._described(words)
+        name = self._person_in(words) or self._described(words)
         if name:
             return self.canonical_name(name)
         if len(words) > 2 and words[0].lower_ == "the" and all(t.pos_ == "PROPN" for t in words[1:]):

@@ -53,3 +53,11 @@ def test_a_name_with_or_without_its_article_is_one_speaker():
         "\u201cNobody at the port would comment,\u201d the Harbour Daily Ledger added."
     )
     assert speaker_of(text, "The figures") == speaker_of(text, "Nobody at the port") == "Harbour Daily Ledger"
+
+
+def test_a_surname_heading_a_mention_is_its_bearer_not_the_person_in_its_apposition():
+    text = (
+        "Former governor Paul Brandt joined the campaign of Anna Kowalski in June.\n\n"
+        "\u201cShe will win this state by ten points,\u201d Brandt, a Kowalski surrogate, told reporters."
+    )
+    assert speaker_of(text, "She will win") == "Paul Brandt"
