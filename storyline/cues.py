@@ -49,6 +49,11 @@ def inflect(lemma: str) -> set[str]:
 
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+# Nouns of documents and messages, which speak for whoever issued them.
+_DOCUMENT_NOUNS = frozenset(
+    """statement statements message caption letter post tweet release email e-mail ad video memo note
+    report headline op-ed column editorial petition""".split()
+)
 CONTENT_DEPS = ("ccomp", "xcomp", "parataxis")
 # The links a learned content may take; the rest seen in train (subjects, adverbials, punct)
 # are parse errors around the cue, not where its content sits.
@@ -127,19 +132,35 @@ def verb_subject(verb: Token) -> Token | None:
             # Two subjects is a parse error (a timestamp line glued on); the nearer one is right.
             # "Smith, who said ...": the mention is "who" (PolNeAR marks it so);
             # ``SpeakerIndex.resolve`` names Smith.
-            return min(subjects, key=lambda c: abs(c.i - verb.i))
+            subject = min(subjects, key=lambda c: abs(c.i - verb.i))
+            if subject.tag_ in ("WDT", "WP") and current.dep_ == "relcl":
+                author = _author(current.head)  # "issued a statement that said": the issuer speaks
+                if author.i != current.head.i:
+                    return author
+            return subject
         if current.dep_ in ("conj", "advcl", "xcomp") and current.head is not current:
             current = current.head
         elif current.dep_ == "relcl" and current.head is not current:
-            return current.head
+            return _author(current.head)
         elif (
             current.dep_ == "acl" and current.tag_ == "VBG" and current.head.pos_ in ("PROPN", "NOUN", "PRON")
         ):
             # "footage of Trump saying, “...”": the noun the participle describes speaks.
-            return current.head
+            return _author(current.head)
         else:
             break
     return _neighbour_subject(verb)
+
+
+def _author(noun: Token) -> Token:
+    """Who speaks through a document: in "She released a statement saying ..." and "His office put out
+    a statement that said ..." the subject of the verb the document is the object of (PolNeAR's
+    source in 17 of the 21 such train quotes, the document itself in 2); any other noun speaks itself."""
+    if noun.lower_ in _DOCUMENT_NOUNS and noun.dep_ == "dobj":
+        subjects = [c for c in noun.head.children if c.dep_ == "nsubj"]
+        if subjects:
+            return subjects[0]
+    return noun
 
 
 def _neighbour_subject(verb: Token) -> Token | None:

@@ -198,3 +198,15 @@ def test_a_second_cue_between_two_passages_starts_a_new_quote():
         "\u201cThe fleet costs us a fortune every single year.\u201d",
     ]
     assert [q.speaker_mention.text(text) for q in quotes] == ["the minister", "the minister"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The governor released a statement saying, \u201cWe will rebuild every school that was lost.\u201d",
+        "The governor issued a statement that said, \u201cWe will rebuild every school that was lost.\u201d",
+    ],
+)
+def test_who_issues_a_document_speaks_through_it(sentence):
+    quote = opening(quotes_of(sentence), sentence, "We will rebuild")
+    assert quote.speaker_mention.text(sentence) == "The governor"
