@@ -140,6 +140,14 @@ def verb_subject(verb: Token) -> Token | None:
             return subject
         if current.dep_ in ("conj", "advcl", "xcomp") and current.head is not current:
             current = current.head
+        elif current.dep_ == "pcomp" and current.tag_ == "VBG" and current.head.head.pos_ in ("VERB", "AUX"):
+            # "He began by saying", "booed after telling": the subject of the verb the phrase hangs
+            # on; "scolded Romney for suggesting": its object.
+            outer = current.head.head
+            objects = [c for c in outer.children if c.dep_ == "dobj"]
+            if current.head.lower_ == "for" and objects:
+                return objects[0]
+            current = outer
         elif current.dep_ == "relcl" and current.head is not current:
             return _author(current.head)
         elif (

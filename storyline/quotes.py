@@ -131,6 +131,8 @@ def _continues_after(text: str, passage: Passage) -> bool:
 def _group_passages(text: str, passages: list[Passage], frames: list[Frame]) -> list[_Group]:
     groups: list[_Group] = []
     cue_offsets = [f.cue.idx for f in frames]
+    # A participle ('before asking her, “B”', 'adding, “B”') introduces the passage after it.
+    introducing = [f.cue.idx for f in frames if f.cue.tag_ == "VBG"]
     for passage in passages:
         if groups:
             last = groups[-1]
@@ -141,6 +143,7 @@ def _group_passages(text: str, passages: list[Passage], frames: list[Frame]) -> 
             # so does a second cue ('“A,” Trump said, adding later, “B.”').
             interrupted = (
                 cues == 1
+                and not any(last.end <= c < passage.start for c in introducing)
                 and words <= _GAP_WORDS
                 and _inner(text, last.passages[-1])[-1:] in ",?!\u2014-"
                 and gap.rstrip().rstrip(CLOSERS + '"')[-1:] in ",.:"
@@ -273,7 +276,12 @@ def _attach(
     around = _sentences_of(tokens, group.start, group.end)
     span_ids = {t.i for t in around}
     candidates = [
-        f for f in frames if f.cue.i in span_ids and not any(p.start <= f.cue.idx < p.end for p in speech)
+        f
+        for f in frames
+        if f.cue.i in span_ids
+        and not any(p.start <= f.cue.idx < p.end for p in speech)
+        # '“A,” she sings before asking him, “B”': a participle after a preposition reports what follows
+        and not (f.cue.dep_ == "pcomp" and f.cue.idx >= group.end)
     ]
     if not candidates and around:
         before = tokens.doc[around[0].i - 1].sent if around[0].i > 0 else None

@@ -210,3 +210,21 @@ def test_a_second_cue_between_two_passages_starts_a_new_quote():
 def test_who_issues_a_document_speaks_through_it(sentence):
     quote = opening(quotes_of(sentence), sentence, "We will rebuild")
     assert quote.speaker_mention.text(sentence) == "The governor"
+
+
+def test_a_participle_after_a_preposition_takes_the_subject_of_the_verb_it_hangs_on():
+    text = "The senator responded by saying she would not resign over the report."
+    quotes = quotes_of(text)
+    assert [(q.content.text(text), q.speaker_mention.text(text)) for q in quotes] == [
+        ("she would not resign over the report", "The senator")
+    ]
+
+
+def test_a_participle_between_two_passages_introduces_the_second():
+    text = "\u201cKeep your hands up,\u201d Reyes sings to the crowd before asking, \u201cWhere do we go now?\u201d"
+    quotes = [q for q in quotes_of(text) if q.kind == "direct"]
+    assert [q.content.text(text) for q in quotes] == [
+        "\u201cKeep your hands up,\u201d",
+        "\u201cWhere do we go now?\u201d",
+    ]
+    assert [q.speaker_mention.text(text) for q in quotes] == ["Reyes", "Reyes"]
