@@ -17,8 +17,8 @@ from storyline.quotes import find_quotes
 
 # Floors just under the figures measured on dev (docs/quotes.md): with the rules alone, and with the
 # rules and the trained span model (built by `make quote-model`, which `make test` runs first).
-RULE_FLOORS = {"direct": 0.885, "strict": 0.725, "speaker": 0.91, "all": 0.635, "exact": 0.445}
-MODEL_FLOORS = {"direct": 0.89, "strict": 0.73, "speaker": 0.91, "all": 0.65, "exact": 0.455}
+RULE_FLOORS = {"direct": 0.885, "strict": 0.725, "speaker": 0.92, "all": 0.635, "exact": 0.445}
+MODEL_FLOORS = {"direct": 0.89, "strict": 0.73, "speaker": 0.92, "all": 0.65, "exact": 0.455}
 FLOORS = MODEL_FLOORS if quote_model.available() else RULE_FLOORS
 
 
