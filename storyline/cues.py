@@ -174,6 +174,12 @@ def _author(noun: Token) -> Token:
 def _neighbour_subject(verb: Token) -> Token | None:
     """'”, Viguerie notes.' parsed without a subject: the name or pronoun right beside the verb."""
     doc = verb.doc
+    if verb.i > 0 and doc[verb.i - 1].is_punct:
+        # '“...,” added another New Hampshire Democrat': the speaker parsed as the verb's object.
+        for child in verb.children:
+            if child.dep_ in ("dobj", "attr", "npadvmod") and child.left_edge.i == verb.i + 1:
+                if child.pos_ in ("NOUN", "PROPN") and not any(t.is_punct for t in child.subtree):
+                    return child
     for i in (verb.i - 1, verb.i + 1):
         if 0 <= i < len(doc):
             tok = doc[i]

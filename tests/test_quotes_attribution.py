@@ -228,3 +228,9 @@ def test_a_participle_between_two_passages_introduces_the_second():
         "\u201cWhere do we go now?\u201d",
     ]
     assert [q.speaker_mention.text(text) for q in quotes] == ["Reyes", "Reyes"]
+
+
+def test_a_speaker_after_the_verb_parsed_as_its_object_speaks():
+    text = "\u201cIt is hers to lose at this point,\u201d added another New Hampshire Democrat."
+    quote = opening(quotes_of(text), text, "It is hers")
+    assert quote.speaker_mention.text(text) == "another New Hampshire Democrat"
