@@ -16,6 +16,7 @@ from typing import Any
 from .errors import StorylineError
 from .model import Article, ArticleError, Claim, RawDocument, Span
 from .settings import Settings
+from .speakers import PRONOUN_WINDOW
 
 # Boilerplate kinds that are page furniture rather than the report's own words.
 DEBRIS = frozenset({"share", "image", "teaser", "copyright", "pipe", "section", "subscription"})
@@ -60,8 +61,8 @@ def _dossier(name: str) -> Any:
 
 # A copy's own paragraphs are parsed with the shared paragraphs up to this far before each (at least
 # the one right before it) as context: "he added" in a paragraph of its own names the speaker of the
-# shared quote before it. As far as a pronoun looks back for its person (``speakers.PRONOUN_WINDOW``).
-CONTEXT_CHARS = 1500
+# shared quote before it. As far as a pronoun looks back for its person.
+CONTEXT_CHARS = PRONOUN_WINDOW
 
 
 def _with_context(text: str, span: Span) -> Span:

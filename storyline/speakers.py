@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc, Span, Token
+if TYPE_CHECKING:  # spaCy's types name the arguments only: importing this module loads no model code
+    from spacy.tokens import Doc, Span, Token
 
 PERSON_PRONOUNS = frozenset("he she him her i me".split())
 PLURAL_PRONOUNS = frozenset("they them we us".split())
